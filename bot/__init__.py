@@ -1,0 +1,1 @@
+"""The Telegram bot: a light companion to the web app."""

@@ -1,0 +1,3 @@
+from compraagil.cli import main
+
+raise SystemExit(main())

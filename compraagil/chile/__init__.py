@@ -1,0 +1,1 @@
+"""Chilean formats and reference data: RUT, CLP money, es-CL dates, regions."""

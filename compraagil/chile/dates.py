@@ -1,0 +1,40 @@
+"""Dates and times as Chileans read them (`dd-mm-aaaa`, America/Santiago)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+SANTIAGO = ZoneInfo("America/Santiago")
+
+
+def to_santiago(moment: datetime) -> datetime:
+    """The same instant in Chilean local time (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(SANTIAGO)
+
+
+def format_date(day: date | datetime | None, *, missing: str = "—") -> str:
+    """`28-11-2026`; a datetime is shown as its Santiago calendar day."""
+    if day is None:
+        return missing
+    if isinstance(day, datetime):
+        day = to_santiago(day).date()
+    return day.strftime("%d-%m-%Y")
+
+
+def format_datetime(moment: datetime | None, *, missing: str = "—") -> str:
+    """`28-11-2026 15:00` in Santiago time."""
+    if moment is None:
+        return missing
+    return to_santiago(moment).strftime("%d-%m-%Y %H:%M")
+
+
+def parse_date(text: str) -> date:
+    """Parse `2026-11-28`, `28-11-2026` or `28/11/2026`; raise ValueError otherwise."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"fecha no reconocida: «{text}»")

@@ -1,0 +1,56 @@
+"""Application settings: every environment variable is read here and nowhere else."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_SECRET = "change-me"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, from the environment or a `.env` file."""
+
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore")
+
+    app_env: Literal["development", "test", "production"] = "development"
+    secret_key: str = PLACEHOLDER_SECRET
+
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = PROJECT_ROOT / "var"
+    embedded_redis_port: int = 6390
+
+    web_port: int = 3000
+    public_url: str = "http://localhost:3000"
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    mercadopublico_ticket: str | None = None
+    telegram_token: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets_in_production(self) -> "Settings":
+        if self.app_env == "production":
+            if self.secret_key == PLACEHOLDER_SECRET:
+                raise ValueError("SECRET_KEY must be set to a real secret in production")
+            if not self.database_url or not self.redis_url:
+                raise ValueError("DATABASE_URL and REDIS_URL are required in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment plus `overrides`, for the child processes we start."""
+    import os
+
+    return {**os.environ, **overrides}

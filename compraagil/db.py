@@ -1,0 +1,61 @@
+"""Database engine and sessions: DATABASE_URL, or the embedded server under the data folder."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine
+from sqlmodel import Session
+
+from compraagil.config import get_settings
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be reached."""
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Make a PostgreSQL URL use the psycopg 3 driver (`postgresql://` → `postgresql+psycopg://`)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def libpq_url(url: str) -> str:
+    """The same URL as libpq and psycopg understand it (no SQLAlchemy driver suffix)."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def database_url() -> str:
+    """DATABASE_URL when set; otherwise start (or attach to) the embedded server."""
+    settings = get_settings()
+    if settings.database_url:
+        return sqlalchemy_url(settings.database_url)
+    from compraagil.devservices import start_postgres
+
+    return start_postgres(settings.data_dir / "postgres").url
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The process-wide engine (pooled, checked before use)."""
+    return create_engine(
+        database_url(),
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    with Session(get_engine()) as session:
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise

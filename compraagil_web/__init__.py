@@ -1,0 +1,1 @@
+"""The CompraAgil web app (Reflex): pages, their states, and the backend's extra routes."""

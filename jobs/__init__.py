@@ -1,0 +1,1 @@
+"""Background work on RQ: queues, task functions, the worker and the periodic schedule."""

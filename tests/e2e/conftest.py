@@ -1,0 +1,107 @@
+"""The whole product as `make run` starts it, in a temporary data folder, and a headless Chromium."""
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from compraagil.config import PROJECT_ROOT, child_environment
+from compraagil.devservices import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT_SECONDS = 300
+
+
+@dataclass
+class RunningProduct:
+    """A `python -m compraagil run` process and where to reach it."""
+
+    process: subprocess.Popen
+    data_dir: Path
+    base_url: str
+    log_path: Path
+    descendants: set[int] = field(default_factory=set)
+
+    @property
+    def database_url(self) -> str:
+        return f"postgresql://postgres@/compraagil?host={self.data_dir / 'postgres'}"
+
+    def stop(self) -> int:
+        """Ctrl-C, as a person would press it; returns the exit code."""
+        self.descendants |= {child.pid for child in psutil.Process(self.process.pid).children(recursive=True)}
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=60)
+
+
+def start_product(data_dir: Path, log_path: Path) -> RunningProduct:
+    port = free_port()
+    env = child_environment(
+        DATA_DIR=str(data_dir),
+        WEB_PORT=str(port),
+        EMBEDDED_REDIS_PORT=str(free_port()),
+        PUBLIC_URL=f"http://localhost:{port}",
+    )
+    for variable in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(variable, None)
+    log = log_path.open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compraagil", "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    product = RunningProduct(process, data_dir, f"http://localhost:{port}", log_path)
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"make run exited early:\n{log_path.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{product.base_url}/healthz", timeout=2).status_code == 200:
+                return product
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    product.stop()
+    raise RuntimeError(f"the web app did not come up:\n{log_path.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProduct]:
+    root = tmp_path_factory.mktemp("product")
+    running = start_product(root / "var", root / "run.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-CL")
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,43 @@
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+from playwright.sync_api import expect
+
+
+def test_home_shows_live_figures_from_the_database(product, page):
+    closes = datetime.now(UTC) + timedelta(days=2)
+    with psycopg.connect(product.database_url, autocommit=True) as conn:
+        for number in range(3):
+            conn.execute(
+                "INSERT INTO tenders (codigo, name, state, closes_at, source)"
+                " VALUES (%s, 'Guantes de nitrilo', 'publicada', %s, 'test')",
+                (f"9999-{number}-COT26", closes),
+            )
+
+    page.goto(product.base_url + "/")
+
+    expect(page.locator("#open-tenders")).to_have_text("3")
+    expect(page.get_by_text("Compras Ágiles abiertas")).to_be_visible()
+    expect(page.locator("#quotes-in-history")).to_have_text("0")
+    expect(page.locator("html")).to_have_attribute("lang", "es-CL")
+
+
+def test_navigation_reaches_every_section(product, page):
+    page.goto(product.base_url + "/")
+    for label, path in [
+        ("Buscar", "/buscar"),
+        ("Precios", "/precios"),
+        ("Alertas", "/alertas"),
+        ("Cuenta", "/cuenta"),
+    ]:
+        page.get_by_role("link", name=label, exact=True).first.click()
+        expect(page).to_have_url(product.base_url + path)
+        expect(page.get_by_role("heading", name=label)).to_be_visible()
+
+
+def test_backend_serves_health_and_metrics(product, page):
+    health = page.request.get(product.base_url + "/healthz")
+    assert health.status == 200
+    assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    metrics = page.request.get(product.base_url + "/metrics")
+    assert "compraagil_job_duration_seconds" in metrics.text()

@@ -1,0 +1,49 @@
+"""docker-compose.yml cannot run here (no Docker engine), so check what can be checked by reading it."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import yaml
+
+from compraagil.config import PROJECT_ROOT
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APP_SERVICES = ("migrate", "web", "worker", "scheduler", "bot")
+
+
+def test_every_service_is_there():
+    assert set(SERVICES) == {"postgres", "redis", *APP_SERVICES}
+    assert SERVICES["postgres"]["image"].startswith("pgvector/pgvector:")
+    assert "--appendonly" in SERVICES["redis"]["command"]
+
+
+def test_stateful_services_keep_data_on_named_volumes_and_have_healthchecks():
+    for name in ("postgres", "redis"):
+        volume = SERVICES[name]["volumes"][0].split(":")[0]
+        assert volume in COMPOSE["volumes"]
+        assert SERVICES[name]["healthcheck"]["test"]
+
+
+def test_app_services_wait_for_healthy_dependencies():
+    for name in APP_SERVICES:
+        depends = SERVICES[name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "scheduler", "bot"):
+        assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def _names_something_that_exists(command: list[str]) -> bool:
+    if command[:2] == ["python", "-m"]:
+        return importlib.util.find_spec(command[2]) is not None
+    if command[0] == "reflex":
+        return (PROJECT_ROOT / "rxconfig.py").exists() and Path(sys.executable).with_name("reflex").exists()
+    return (PROJECT_ROOT / command[0]).exists()
+
+
+def test_every_app_command_names_a_module_or_script_that_exists():
+    for name in APP_SERVICES:
+        command = SERVICES[name]["command"]
+        assert _names_something_that_exists(command), f"{name}: {command}"
