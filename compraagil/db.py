@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+import psycopg
 from sqlalchemy import Engine, create_engine
 from sqlmodel import Session
 
@@ -59,3 +60,10 @@ def session_scope() -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+@contextmanager
+def connect() -> Iterator[psycopg.Connection]:
+    """A plain psycopg connection for bulk work (autocommit; group statements with `conn.transaction()`)."""
+    with psycopg.connect(libpq_url(database_url()), autocommit=True) as conn:
+        yield conn

@@ -83,18 +83,18 @@ class TenderItem(SQLModel, table=True):
 
 
 class Quote(SQLModel, table=True):
-    """One supplier's quote on one requested line; partitioned by month of `closing_date`."""
+    """One supplier's quote on one requested line; partitioned by month of `closing_date`,
+    identified by its natural key."""
 
     __tablename__ = "quotes"
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
     closing_date: date = Field(primary_key=True)
+    tender_codigo: str = Field(sa_column=Column(Text, primary_key=True))
+    supplier_id: int = Field(primary_key=True)
+    product_code: str = Field(default="", sa_column=Column(Text, primary_key=True, server_default=""))
+    product_id: int = Field(primary_key=True)
     published_date: date | None = None
-    tender_codigo: str = Field(sa_column=Column(Text, nullable=False))
     buyer_id: int | None = None
-    supplier_id: int
-    product_id: int
-    product_code: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     quantity: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
     amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 2)))
     unit_price: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
@@ -118,6 +118,7 @@ class ImportRun(SQLModel, table=True):
     rows_read: int = 0
     rows_inserted: int = 0
     rows_updated: int = 0
+    rows_unchanged: int = 0
     rows_rejected: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text))
 
@@ -129,6 +130,17 @@ class ImportReject(SQLModel, table=True):
 
     id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
     run_id: int = Field(foreign_key="import_runs.id", ondelete="CASCADE", index=True)
+    file_name: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     line_number: int
     reason: str = Field(sa_column=Column(Text, nullable=False))
     raw_line: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SyncState(SQLModel, table=True):
+    """Where an incremental sync stopped: the next one starts from `cursor`."""
+
+    __tablename__ = "sync_state"
+
+    name: str = Field(sa_column=Column(Text, primary_key=True))
+    cursor: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime | None = Field(default=None, sa_column=_now_column())

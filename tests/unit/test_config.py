@@ -4,6 +4,13 @@ from pydantic import ValidationError
 from compraagil.config import Settings
 
 
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """These tests describe Settings from nothing: no ambient server URLs."""
+    for variable in ("DATABASE_URL", "REDIS_URL", "APP_ENV", "SECRET_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+
+
 def test_development_defaults_need_no_secrets():
     settings = Settings(_env_file=None)
     assert settings.app_env == "development"

@@ -1,0 +1,227 @@
+"""Import COT open-data files: stream into staging tables with COPY, then upsert set-based.
+
+Idempotent: the same file twice leaves the same rows (the second run counts them unchanged).
+All or nothing: the history, dictionaries, tenders and rejects of a run land in one transaction;
+a file that cannot be read fails the run with its error and writes nothing else.
+"""
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg import errors
+
+from compraagil.db import connect
+from compraagil.ingest.copy_format import copy_line
+from compraagil.ingest.cot_reader import UnreadableFile, open_cot, raw_lines
+from compraagil.ingest.cot_staging import QUOTE_COLUMNS, TENDER_COLUMNS, Stager
+from compraagil.ingest.runs import ImportCounts, ImportSummary, RejectSink, fail_run, finish_run, open_run
+
+log = logging.getLogger(__name__)
+
+COPY_BATCH_BYTES = 1 << 20
+
+STAGING_DDL = """
+CREATE TEMP TABLE stage_quotes (
+    file_index smallint, line_no integer, codigo text, closing_date date, published_date date, unit_code text,
+    region smallint, supplier_rut text, product_code text, product_name text, quantity numeric,
+    amount numeric, amount_is_quote_total boolean, currency text, winner boolean
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_tenders (
+    codigo text, closing_date date, published_date date, state text, name text, description text,
+    delivery_address text, delivery_days integer, amount_available numeric, unit_code text,
+    unit_name text, organismo text, unit_rut text, region smallint
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_suppliers (rut text, name text, size text) ON COMMIT DROP;
+"""
+
+UPSERT_DICTIONARIES = """
+INSERT INTO suppliers (rut, name, size)
+SELECT rut, name, size FROM stage_suppliers
+ON CONFLICT (rut) DO UPDATE SET name = excluded.name, size = coalesce(excluded.size, suppliers.size)
+WHERE (suppliers.name, suppliers.size) IS DISTINCT FROM (excluded.name, coalesce(excluded.size, suppliers.size));
+
+INSERT INTO buyers (unit_code, unit_name, organismo, rut, region)
+SELECT DISTINCT ON (unit_code) unit_code, coalesce(unit_name, organismo, unit_code),
+       coalesce(organismo, unit_name, unit_code), unit_rut, region
+FROM stage_tenders WHERE unit_code IS NOT NULL
+ORDER BY unit_code, closing_date DESC
+ON CONFLICT (unit_code) DO UPDATE SET unit_name = excluded.unit_name, organismo = excluded.organismo,
+    rut = coalesce(excluded.rut, buyers.rut), region = coalesce(excluded.region, buyers.region)
+WHERE (buyers.unit_name, buyers.organismo, buyers.rut, buyers.region)
+      IS DISTINCT FROM (excluded.unit_name, excluded.organismo, coalesce(excluded.rut, buyers.rut),
+                        coalesce(excluded.region, buyers.region));
+
+INSERT INTO products (name)
+SELECT DISTINCT product_name FROM stage_quotes
+ON CONFLICT (name) DO NOTHING;
+
+INSERT INTO tenders (codigo, name, description, state, buyer_id, region, published_at, closes_at,
+                     amount_available, delivery_address, delivery_days, source)
+SELECT DISTINCT ON (t.codigo) t.codigo, t.name, t.description, coalesce(t.state, 'cerrada'), b.id, t.region,
+       t.published_date::timestamp AT TIME ZONE 'America/Santiago',
+       t.closing_date::timestamp AT TIME ZONE 'America/Santiago',
+       round(t.amount_available)::bigint, t.delivery_address, t.delivery_days, 'cot'
+FROM stage_tenders t LEFT JOIN buyers b ON b.unit_code = t.unit_code
+ORDER BY t.codigo
+ON CONFLICT (codigo) DO UPDATE SET
+    state = excluded.state,
+    name = coalesce(tenders.name, excluded.name),
+    description = coalesce(tenders.description, excluded.description),
+    buyer_id = coalesce(tenders.buyer_id, excluded.buyer_id),
+    region = coalesce(tenders.region, excluded.region),
+    published_at = coalesce(tenders.published_at, excluded.published_at),
+    closes_at = coalesce(tenders.closes_at, excluded.closes_at),
+    amount_available = coalesce(tenders.amount_available, excluded.amount_available),
+    delivery_address = coalesce(tenders.delivery_address, excluded.delivery_address),
+    delivery_days = coalesce(tenders.delivery_days, excluded.delivery_days),
+    updated_at = now()
+WHERE tenders.state IS DISTINCT FROM excluded.state;
+"""
+
+UPSERT_QUOTES = """
+WITH upserted AS (
+    INSERT INTO quotes (closing_date, published_date, tender_codigo, buyer_id, supplier_id, product_id,
+                        product_code, quantity, amount, unit_price, currency, winner, region, import_run_id)
+    SELECT s.closing_date, s.published_date, s.codigo, b.id, sup.id, p.id, s.product_code, s.quantity, s.amount,
+           CASE WHEN s.quantity > 0 AND NOT s.amount_is_quote_total THEN round(s.amount / s.quantity, 4) END,
+           s.currency, s.winner, s.region, %(run_id)s
+    FROM stage_quotes s
+    JOIN suppliers sup ON sup.rut = s.supplier_rut
+    JOIN products p ON p.name = s.product_name
+    LEFT JOIN buyers b ON b.unit_code = s.unit_code
+    ON CONFLICT (closing_date, tender_codigo, supplier_id, product_code, product_id) DO UPDATE SET
+        buyer_id = excluded.buyer_id, quantity = excluded.quantity, amount = excluded.amount,
+        unit_price = excluded.unit_price, currency = excluded.currency, winner = excluded.winner,
+        region = excluded.region, import_run_id = excluded.import_run_id
+    WHERE (quotes.buyer_id, quotes.quantity, quotes.amount, quotes.unit_price, quotes.currency,
+           quotes.winner, quotes.region)
+          IS DISTINCT FROM (excluded.buyer_id, excluded.quantity, excluded.amount, excluded.unit_price,
+                            excluded.currency, excluded.winner, excluded.region)
+    RETURNING old.closing_date IS NULL AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+"""
+
+FIND_SCATTERED_REPEATS = """
+DELETE FROM stage_quotes s USING (
+    SELECT file_index, line_no, first_value(line_no) OVER w AS first_line, row_number() OVER w AS n
+    FROM stage_quotes
+    WINDOW w AS (PARTITION BY closing_date, codigo, supplier_rut, product_code, product_name
+                 ORDER BY file_index, line_no)
+) d
+WHERE d.n > 1 AND s.file_index = d.file_index AND s.line_no = d.line_no
+RETURNING s.file_index, s.line_no, d.first_line
+"""
+
+
+class ImportFailed(RuntimeError):
+    """The import could not be done; nothing was written but the failed run record."""
+
+
+Progress = Callable[[int], None]
+
+
+def import_cot_file(
+    path: Path, *, kind: str = "cot_file", source: str | None = None, progress: Progress | None = None
+) -> ImportSummary:
+    """Import one COT source (a month's zip or a CSV) and return its summary."""
+    path = Path(path)
+    source = source or path.name
+    started = time.monotonic()
+    with connect() as conn:
+        run_id = open_run(conn, source=source, kind=kind)
+        try:
+            with conn.transaction():
+                counts = _load(conn, path, run_id, progress)
+                finish_run(conn, run_id, counts, metric_source="cot")
+        except (UnreadableFile, psycopg.Error, OSError) as error:
+            message = str(error).strip() or type(error).__name__
+            fail_run(conn, run_id, message)
+            raise ImportFailed(f"{source}: {message}") from error
+    return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=time.monotonic() - started)
+
+
+@contextmanager
+def _phase(name: str, run_id: int):
+    """Log how long each phase of an import takes (the figures behind its throughput)."""
+    started = time.monotonic()
+    yield
+    log.info(
+        "import phase done",
+        extra={"run_id": run_id, "phase": name, "seconds": round(time.monotonic() - started, 3)},
+    )
+
+
+def _load(conn: psycopg.Connection, path: Path, run_id: int, progress: Progress | None) -> ImportCounts:
+    conn.execute(STAGING_DDL)
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as tenders,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as reject_spool,
+        open_cot(path) as files,
+    ):
+        file_names = [cot_file.name for cot_file in files]
+        with (
+            _phase("stage", run_id),
+            conn.cursor().copy(f"COPY stage_quotes ({', '.join(QUOTE_COLUMNS)}) FROM STDIN") as copy,
+        ):
+            buffer: list[str] = []
+            size = [0]
+
+            def write_quotes(chunk: str) -> None:
+                buffer.append(chunk)
+                size[0] += len(chunk)
+                if size[0] >= COPY_BATCH_BYTES:
+                    copy.write("".join(buffer))
+                    buffer.clear()
+                    size[0] = 0
+
+            stager = Stager(write_quotes=write_quotes, tenders=tenders, rejects=RejectSink(reject_spool))
+            for index, cot_file in enumerate(files):
+                stager.stage_file(index, cot_file.name, cot_file.header, cot_file.records, progress)
+            copy.write("".join(buffer))
+        tenders.seek(0)
+        with conn.cursor().copy(f"COPY stage_tenders ({', '.join(TENDER_COLUMNS)}) FROM STDIN") as copy:
+            while chunk := tenders.read(COPY_BATCH_BYTES):
+                copy.write(chunk)
+        with conn.cursor().copy("COPY stage_suppliers (rut, name, size) FROM STDIN") as copy:
+            for rut, (name, size) in stager.suppliers.items():
+                copy.write(copy_line((rut, name, size)))
+        with _phase("dictionaries", run_id):
+            conn.execute("ANALYZE stage_quotes; ANALYZE stage_tenders; ANALYZE stage_suppliers")
+            for month in sorted(stager.months):
+                conn.execute("SELECT ensure_quotes_partition(%s)", (month,))
+            conn.execute(UPSERT_DICTIONARIES)
+        with _phase("quotes", run_id):
+            inserted, updated = _upsert_quotes(conn, path, run_id, file_names, stager.rejects)
+        stager.rejects.store(conn, run_id)
+    return ImportCounts(read=stager.read, inserted=inserted, updated=updated, rejected=stager.rejects.count)
+
+
+def _upsert_quotes(
+    conn: psycopg.Connection, path: Path, run_id: int, file_names: list[str], rejects: RejectSink
+) -> tuple[int, int]:
+    """Upsert the staged quotes; repeats that were not next to each other are rejected, then retried."""
+    try:
+        with conn.transaction():
+            return conn.execute(UPSERT_QUOTES, {"run_id": run_id}).fetchone()
+    except errors.CardinalityViolation:
+        pass
+    repeats = conn.execute(FIND_SCATTERED_REPEATS).fetchall()
+    wanted: dict[str, set[int]] = {}
+    for file_index, line_no, _ in repeats:
+        wanted.setdefault(file_names[file_index], set()).add(line_no)
+    texts = raw_lines(path, wanted)
+    for file_index, line_no, first_line in repeats:
+        name = file_names[file_index]
+        rejects.add(
+            file_name=name,
+            line_number=line_no,
+            reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first_line}",
+            raw=texts.get((name, line_no), ""),
+        )
+    return conn.execute(UPSERT_QUOTES, {"run_id": run_id}).fetchone()

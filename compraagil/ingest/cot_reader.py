@@ -1,0 +1,128 @@
+"""Stream the records of COT open-data files (a monthly zip, or a single CSV), never the whole file.
+
+Each record comes with the physical line it starts on and its exact text, so a rejected row can
+be stored as it was. Quoted fields may span lines; text is Windows-1252 (Latin-1 where cp1252
+leaves a byte undefined).
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from compraagil.ingest.cot_columns import HeaderMap, map_header
+
+ENCODING = "cp1252"
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
+
+codecs.register_error(
+    "latin1_fallback", lambda error: (error.object[error.start : error.end].decode("latin-1"), error.end)
+)
+csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+
+class UnreadableFile(ValueError):
+    """The source cannot be read at all (not a zip, no CSV inside, no header, ...)."""
+
+
+class Record(NamedTuple):
+    """A CSV record: the physical line it starts on, its text as in the file, its fields."""
+
+    line_number: int
+    raw: str
+    fields: list[str]
+
+
+@dataclass
+class CotFile:
+    """One CSV of a source: its name, its header map, and its records (read lazily, once)."""
+
+    name: str
+    header: HeaderMap
+    records: Iterator[Record]
+
+
+def _records(stream: IO[str], first_line: int) -> Iterator[Record]:
+    consumed: list[str] = []
+    counter = [first_line - 1]
+
+    def tapped_lines() -> Iterator[str]:
+        for line in stream:
+            counter[0] += 1
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(tapped_lines(), delimiter=";", quotechar='"')
+    start = first_line
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            fields = [f"<csv: {error}>"]
+        raw = consumed[0] if len(consumed) == 1 else "".join(consumed)
+        consumed.clear()
+        if fields:
+            yield Record(start, raw, fields)
+        start = counter[0] + 1
+
+
+def _text(binary: IO[bytes]) -> IO[str]:
+    return io.TextIOWrapper(binary, encoding=ENCODING, errors="latin1_fallback", newline="")
+
+
+def _open_csv(name: str, binary: IO[bytes]) -> CotFile:
+    stream = _text(binary)
+    header_line = stream.readline()
+    if not header_line.strip():
+        raise UnreadableFile(f"{name}: el archivo está vacío")
+    header = next(csv.reader([header_line], delimiter=";", quotechar='"'))
+    try:
+        header_map = map_header(header)
+    except ValueError as error:
+        raise UnreadableFile(f"{name}: {error}") from None
+    return CotFile(name=name, header=header_map, records=_records(stream, first_line=2))
+
+
+@contextmanager
+def open_cot(path: Path) -> Iterator[list[CotFile]]:
+    """Open a `.zip` (every CSV inside, by name) or a `.csv`; headers are checked before any row is read."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFile(f"{path}: no existe")
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            raise UnreadableFile(f"{path.name}: no es un zip válido") from None
+        with archive:
+            members = sorted(n for n in archive.namelist() if n.lower().endswith(".csv"))
+            if not members:
+                raise UnreadableFile(f"{path.name}: el zip no contiene archivos CSV")
+            try:
+                yield [_open_csv(member, archive.open(member)) for member in members]
+            except zipfile.BadZipFile as error:
+                raise UnreadableFile(f"{path.name}: zip dañado ({error})") from None
+    else:
+        with path.open("rb") as binary:
+            yield [_open_csv(path.name, binary)]
+
+
+def raw_lines(path: Path, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """The exact text of some records, by file name and starting line (a targeted second read)."""
+    found: dict[tuple[str, int], str] = {}
+    with open_cot(path) as files:
+        for cot_file in files:
+            lines = wanted.get(cot_file.name, set())
+            if not lines:
+                continue
+            for record in cot_file.records:
+                if record.line_number in lines:
+                    found[(cot_file.name, record.line_number)] = record.raw.rstrip("\r\n")
+    return found

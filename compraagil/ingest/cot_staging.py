@@ -1,0 +1,234 @@
+"""Turn COT records into rows for the staging tables (PostgreSQL COPY text), rejecting bad ones.
+
+Rows of one cotización come together in the files, so the tender's own fields are read once per
+group, repeated quotes are caught within the group, and a supplier whose several lines all carry
+the same MontoTotal is recognised as quoting one total for the whole cotización (its lines then
+get no unit price, rather than a wrong one).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO
+
+from compraagil.ingest import values
+from compraagil.ingest.copy_format import copy_field, copy_line
+from compraagil.ingest.cot_columns import HeaderMap
+from compraagil.ingest.runs import RejectSink
+from compraagil.ingest.values import BadValue
+
+QUOTE_COLUMNS = (
+    "file_index", "line_no", "codigo", "closing_date", "published_date", "unit_code", "region", "supplier_rut",
+    "product_code", "product_name", "quantity", "amount", "amount_is_quote_total", "currency", "winner",
+)  # fmt: skip
+TENDER_COLUMNS = (
+    "codigo", "closing_date", "published_date", "state", "name", "description", "delivery_address",
+    "delivery_days", "amount_available", "unit_code", "unit_name", "organismo", "unit_rut", "region",
+)  # fmt: skip
+
+
+NULL_FIELD = "\\N"
+PROGRESS_EVERY = 1 << 16
+
+
+def _or_null(value: object) -> str:
+    return NULL_FIELD if value is None else str(value)
+
+
+@dataclass
+class Stager:
+    """Consumes records file by file; writes quote rows to `write_quotes`, tender rows to `tenders`."""
+
+    write_quotes: Callable[[str], None]
+    tenders: IO[str]
+    rejects: RejectSink
+    suppliers: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    months: set[date] = field(default_factory=set)
+    read: int = 0
+
+    def stage_file(self, file_index: int, file_name: str, header: HeaderMap, records, progress=None) -> None:
+        """Validate every record of one file; the hot loop keeps everything it touches in locals."""
+        ix = header.index
+        width = header.width
+        i_codigo, i_closing, i_rut = ix("CodigoCotizacion"), ix("FechaCierreParaCotizar"), ix("RUTProveedor")
+        i_qty, i_amount, i_winner = ix("CantidadSolicitada"), ix("MontoTotal"), ix("ProveedorSeleccionado")
+        i_product, i_generic, i_code = (
+            ix("ProductoCotizado"),
+            ix("NombreProductoGenerico"),
+            ix("CodigoProducto"),
+        )
+        i_currency, i_supplier, i_size = ix("moneda"), ix("RazonSocialProveedor"), ix("Tamano")
+        day, rut, number, flag, product_name = (
+            values.day,
+            values.rut,
+            values.number,
+            values.flag,
+            values.product_name,
+        )
+        missing = values.MISSING
+        suppliers = self.suppliers
+        reject = self.rejects.add
+        group = _Group(self, file_index, header)
+        seen = group.seen
+        lines = group.lines
+        read = self.read
+        for line_number, raw, fields in records:
+            read += 1
+            if progress and not read % PROGRESS_EVERY:
+                progress(read)
+            if len(fields) != width:
+                reject(
+                    file_name=file_name,
+                    line_number=line_number,
+                    raw=raw.rstrip("\r\n"),
+                    reason=f"La fila tiene {len(fields)} columnas y el encabezado {width}",
+                )
+                continue
+            try:
+                codigo = fields[i_codigo].strip()
+                if not codigo:
+                    raise BadValue("Falta CodigoCotizacion")
+                closing = day(fields[i_closing], "FechaCierreParaCotizar")
+                if closing is None:
+                    raise BadValue("Falta FechaCierreParaCotizar")
+                supplier_rut = rut(fields[i_rut])
+                quantity = number(fields[i_qty], "CantidadSolicitada")
+                if quantity is not None and quantity[0] == "-":
+                    raise BadValue(f"CantidadSolicitada negativa: «{quantity}»")
+                amount = number(fields[i_amount], "MontoTotal")
+                winner = flag(fields[i_winner], "ProveedorSeleccionado")
+                product = product_name(fields[i_product] if i_product is not None else "") or (
+                    product_name(fields[i_generic]) if i_generic is not None else ""
+                )
+                if not product:
+                    raise BadValue("Falta el producto cotizado")
+            except BadValue as error:
+                reject(
+                    file_name=file_name, line_number=line_number, raw=raw.rstrip("\r\n"), reason=str(error)
+                )
+                continue
+            if codigo != group.codigo:
+                group.flush()
+                group.start(codigo, closing, fields)
+            product_code = fields[i_code].strip() if i_code is not None else ""
+            if product_code in missing:
+                product_code = ""
+            key = (supplier_rut, product_code, product)
+            first = seen.get(key)
+            if first:
+                reject(
+                    file_name=file_name,
+                    line_number=line_number,
+                    raw=raw.rstrip("\r\n"),
+                    reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first}",
+                )
+                continue
+            seen[key] = line_number
+            currency = fields[i_currency].strip() if i_currency is not None else ""
+            if currency in missing:
+                currency = "CLP"
+            if "\\" in raw or "\t" in raw:
+                product_code, product, currency = (
+                    copy_field(product_code),
+                    copy_field(product),
+                    copy_field(currency),
+                )
+            lines.append(
+                (line_number, supplier_rut, product_code, product, quantity, amount, currency, winner)
+            )
+            if supplier_rut not in suppliers:
+                name = values.text_or_none(fields[i_supplier]) if i_supplier is not None else None
+                size = values.size(fields[i_size]) if i_size is not None else None
+                suppliers[supplier_rut] = (name or supplier_rut, size)
+        group.flush()
+        self.read = read
+        if progress:
+            progress(read)
+
+
+class _Group:
+    """The lines of the cotización being read, written out when the next one starts."""
+
+    def __init__(self, stager: Stager, file_index: int, header: HeaderMap):
+        self.stager = stager
+        self.file_index = file_index
+        self.header = header
+        self.codigo: str | None = None
+        self.prefix = ""
+        self.seen: dict[tuple[str, str, str], int] = {}
+        self.lines: list[tuple] = []
+
+    def _get(self, fields: list[str], name: str) -> str:
+        index = self.header.index(name)
+        return fields[index] if index is not None else ""
+
+    def start(self, codigo: str, closing: date, fields: list[str]) -> None:
+        self.codigo = codigo
+        self.seen.clear()
+        self.stager.months.add(closing.replace(day=1))
+        tender = self._tender_row(codigo, closing, fields)
+        self.stager.tenders.write(copy_line(tender))
+        published, unit_code, region = tender[2], tender[9], tender[13]
+        self.prefix = "\t".join(
+            (copy_field(codigo), str(closing), _or_null(published), copy_field(unit_code), _or_null(region))
+        )
+
+    def _tender_row(self, codigo: str, closing: date, fields: list[str]) -> tuple:
+        get = lambda name: self._get(fields, name)  # noqa: E731
+        try:
+            published = values.day(get("FechaPublicacionParaCotizar"), "FechaPublicacionParaCotizar")
+        except BadValue:
+            published = None
+        try:
+            available = values.number(get("MontoTotalDisponble"), "MontoTotalDisponble")
+        except BadValue:
+            available = None
+        days = get("PlazoEntrega").strip()
+        unit_rut = get("RUTUnidaddeCompra")
+        try:
+            unit_rut = values.rut(unit_rut) if unit_rut.strip() not in values.MISSING else None
+        except BadValue:
+            unit_rut = None
+        organismo = values.text_or_none(get("RazonSocialUnidaddeCompra")) or values.text_or_none(
+            get("NombreOOPP")
+        )
+        return (
+            codigo,
+            closing,
+            published,
+            values.state(get("Estado")),
+            values.text_or_none(get("NombreCotizacion")) or codigo,
+            values.text_or_none(get("DescripcionCotizacion")),
+            values.text_or_none(get("DireccionEntrega")),
+            int(days) if days.isdigit() and len(days) < 6 else None,
+            available,
+            values.text_or_none(get("CodigoUnidaddeCompra")),
+            values.text_or_none(get("NombreUnidaddeCompra")),
+            organismo,
+            unit_rut,
+            values.region(get("Region")),
+        )
+
+    def flush(self) -> None:
+        """Write the group's lines; a supplier whose lines all repeat one MontoTotal quoted a total."""
+        lines = self.lines
+        if not lines:
+            return
+        amounts: dict[str, set] = defaultdict(set)
+        counts: dict[str, int] = defaultdict(int)
+        for line in lines:
+            amounts[line[1]].add(line[5])
+            counts[line[1]] += 1
+        totals = {rut for rut, count in counts.items() if count > 1 and len(amounts[rut]) == 1}
+        head = f"{self.file_index}\t"
+        prefix = f"\t{self.prefix}\t"
+        self.stager.write_quotes(
+            "".join(
+                f"{head}{line_no}{prefix}{rut}\t{code}\t{product}\t{NULL_FIELD if qty is None else qty}\t"
+                f"{NULL_FIELD if amount is None else amount}\t{'t' if rut in totals else 'f'}\t{currency}\t"
+                f"{'t' if winner else 'f'}\n"
+                for line_no, rut, code, product, qty, amount, currency, winner in lines
+            )
+        )
+        lines.clear()

@@ -1,0 +1,94 @@
+"""Import runs: opened before reading, closed with their counts, or failed with their error."""
+
+from dataclasses import dataclass
+from typing import IO
+
+import psycopg
+
+from compraagil.ingest.copy_format import copy_line
+from compraagil.metrics import IMPORT_ROWS
+
+
+@dataclass
+class ImportCounts:
+    """What became of every row read: each one is inserted, updated, unchanged or rejected."""
+
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    rejected: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.read - self.inserted - self.updated - self.rejected
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    run_id: int
+    source: str
+    counts: ImportCounts
+    seconds: float
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        c = self.counts
+        rate = c.read / self.seconds if self.seconds else 0
+        return (
+            f"run {self.run_id} {self.source}: read {c.read} · inserted {c.inserted} · updated {c.updated}"
+            f" · unchanged {c.unchanged} · rejected {c.rejected} · {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        )
+
+
+def open_run(conn: psycopg.Connection, *, source: str, kind: str) -> int:
+    """Record a started run (committed at once, so a failure can be recorded against it)."""
+    with conn.transaction():
+        return conn.execute(
+            "INSERT INTO import_runs (source, kind) VALUES (%s, %s) RETURNING id", (source, kind)
+        ).fetchone()[0]
+
+
+def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, metric_source: str) -> None:
+    """Store the counts and mark the run succeeded (inside the caller's transaction)."""
+    conn.execute(
+        """
+        UPDATE import_runs SET status = 'succeeded', finished_at = clock_timestamp(),
+               rows_read = %s, rows_inserted = %s, rows_updated = %s, rows_unchanged = %s,
+               rows_rejected = %s
+        WHERE id = %s
+        """,
+        (counts.read, counts.inserted, counts.updated, counts.unchanged, counts.rejected, run_id),
+    )
+    for outcome in ("inserted", "updated", "unchanged", "rejected"):
+        IMPORT_ROWS.labels(source=metric_source, outcome=outcome).inc(getattr(counts, outcome))
+
+
+def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:
+    """Mark the run failed with the error people will read (its own transaction)."""
+    with conn.transaction():
+        conn.execute(
+            "UPDATE import_runs SET status = 'failed', finished_at = clock_timestamp(), error = %s WHERE id = %s",
+            (error, run_id),
+        )
+
+
+class RejectSink:
+    """Rejected rows, spooled to a file (a file full of bad rows must not fill memory)."""
+
+    def __init__(self, spool: IO[str]) -> None:
+        self._spool = spool
+        self.count = 0
+
+    def add(self, *, file_name: str, line_number: int, reason: str, raw: str) -> None:
+        self._spool.write(copy_line((file_name, line_number, reason, raw)))
+        self.count += 1
+
+    def store(self, conn: psycopg.Connection, run_id: int) -> None:
+        """COPY every reject into import_rejects for `run_id`, then forget them."""
+        self._spool.seek(0)
+        prefix = f"{run_id}\t"
+        with conn.cursor().copy(
+            "COPY import_rejects (run_id, file_name, line_number, reason, raw_line) FROM STDIN"
+        ) as copy:
+            for line in self._spool:
+                copy.write(prefix + line)

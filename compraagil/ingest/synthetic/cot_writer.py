@@ -1,0 +1,102 @@
+"""Write processes as ChileCompra writes COT files: cp1252, `;`, quoted fields, comma decimals, `NA`."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from compraagil.chile.regions import REGIONS
+from compraagil.ingest.cot_columns import HEADER_VARIANTS
+from compraagil.ingest.synthetic.processes import Process
+
+CRITERIA = "Mejor precio"
+
+
+def _amount(value: float) -> str:
+    """Comma decimals, as in the source: `129900` or `12990,5`."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def process_rows(process: Process) -> Iterator[dict[str, str]]:
+    """One row per supplier quote per requested line, keyed by the 34-column header's names."""
+    buyer = process.buyer
+    region = REGIONS[buyer.region] + ("  " if buyer.region % 3 == 0 else "")
+    shared = {
+        "NombreOOPP": buyer.organismo,
+        "RazonSocialUnidaddeCompra": buyer.organismo,
+        "NombreUnidaddeCompra": buyer.unit_name,
+        "RUTUnidaddeCompra": buyer.rut,
+        "CodigoUnidaddeCompra": buyer.unit_code,
+        "CodigoCotizacion": process.codigo,
+        "NombreCotizacion": process.name,
+        "DescripcionCotizacion": process.description,
+        "DireccionEntrega": f"Calle {buyer.comuna} {100 + int(buyer.unit_code) % 900}, {buyer.comuna}",
+        "Region": region,
+        "FechaPublicacionParaCotizar": process.published.isoformat(),
+        "FechaCierreParaCotizar": process.closing.isoformat(),
+        "PlazoEntrega": str(process.delivery_days),
+        "MontoTotalDisponble": str(process.amount_available),
+        "Estado": process.state,
+        "NOMBRECONTACTO": process.contact,
+        "NombreCriterio": CRITERIA,
+        "MotivoCancelacion": "Sin presupuesto disponible" if process.state == "Cancelada" else "NA",
+        "ConsideraRequisitosMedioambientales": "no",
+        "ConsideraRequisitosImpactoSocialEconomico": "no",
+    }
+    for index, quote in enumerate(process.quotes):
+        won = index == process.winner
+        supplier = quote.supplier
+        for line, unit_price in zip(process.lines, quote.unit_prices, strict=True):
+            yield {
+                **shared,
+                "ProductoCotizado": line.text,
+                "CodigoProducto": line.product.code,
+                "NombreProductoGenerico": line.product.name,
+                "CantidadSolicitada": str(line.quantity),
+                "RazonSocialProveedor": supplier.name,
+                "RUTProveedor": supplier.rut,
+                "Tamano": supplier.size,
+                "DetalleCotizacion": f"Ofrecemos {line.text.lower()}, despacho en {process.delivery_days} días hábiles.",
+                "ProveedorSeleccionado": "si" if won else "no",
+                "moneda": "CLP",
+                "MontoTotal": _amount(unit_price * line.quantity),
+                "CodigoOC": process.order_code if won and process.order_code else "NA",
+                "EstadoOC": "Aceptada" if won and process.order_code else "NA",
+                "FechaAceptacionOCProveedor": process.closing.isoformat()
+                if won and process.order_code
+                else "NA",
+            }
+
+
+def write_csv(processes: Iterable[Process], out, *, rows: int | None = None, columns: int = 34) -> int:
+    """Write a COT CSV (bytes, cp1252) to the binary stream `out`; stop after `rows` rows. Returns rows written."""
+    header = HEADER_VARIANTS[columns]
+    text = io.TextIOWrapper(out, encoding="cp1252", errors="replace", newline="", write_through=False)
+    writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(header)
+    written = 0
+    for process in processes:
+        for row in process_rows(process):
+            if rows is not None and written >= rows:
+                break
+            writer.writerow([row[name] for name in header])
+            written += 1
+        if rows is not None and written >= rows:
+            break
+    text.flush()
+    text.detach()
+    return written
+
+
+def write_month_zip(processes: list[Process], path: Path, *, columns: int = 34) -> int:
+    """`COT_<YYYY-MM>.zip` holding COT1 and COT2, the processes split between them."""
+    month = path.stem.removeprefix("COT_")
+    half = len(processes) // 2
+    written = 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, part in ((1, processes[:half]), (2, processes[half:])):
+            with archive.open(f"COT{number}_{month}.csv", "w", force_zip64=True) as member:
+                written += write_csv(part, member, columns=columns)
+    return written
