@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     log_json: bool = True
 
     mercadopublico_ticket: str | None = None
+    mercadopublico_api_url: str = "https://api2.mercadopublico.cl"
+    cot_base_url: str = "https://transparenciachc.blob.core.windows.net/trnspchc"
     telegram_token: str | None = None
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from compraagil import migrations
 from compraagil.config import PROJECT_ROOT, Settings, child_environment, get_settings
+from compraagil.ingest.demo import seed_if_empty
 from compraagil.preflight import check_database, check_redis
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ def run() -> int:
     try:
         database_url, redis_url = _start_services(settings, supervisor)
         migrations.upgrade(database_url)
+        for summary in seed_if_empty():
+            print(summary.line(), flush=True)
         env = child_environment(
             DATABASE_URL=database_url,
             REDIS_URL=redis_url,

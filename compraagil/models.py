@@ -64,6 +64,7 @@ class Tender(SQLModel, table=True):
     delivery_days: int | None = None
     quotes_received: int | None = None
     source: str = Field(sa_column=Column(Text, nullable=False))
+    source_changed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     updated_at: datetime | None = Field(default=None, sa_column=_now_column())
 
 

@@ -4,15 +4,14 @@ python -m jobs.schedule
 """
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rq_scheduler import Scheduler
 
+from compraagil.config import get_settings
 from compraagil.logs import configure_logging
 from compraagil.redis_client import get_redis
 from jobs import queues
-from jobs.tasks.health import health
 
 log = logging.getLogger(__name__)
 
@@ -21,18 +20,35 @@ PREFIX = "periodic-"
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """A function enqueued on a cron schedule (UTC)."""
+    """A task (dotted path) run on a cron schedule (UTC); network tasks go through `dispatch` so
+    the real job gets RQ's retries, which rq-scheduler's entries cannot carry."""
 
     id: str
     cron: str
-    func: Callable
+    task: str
     queue: str = queues.DEFAULT
-    kwargs: dict = field(default_factory=dict)
+    retry: bool = False
 
 
 def periodic_jobs() -> list[PeriodicJob]:
-    """What runs on its own, and when."""
-    return [PeriodicJob(id=PREFIX + "health", cron="*/5 * * * *", func=health)]
+    """What runs on its own, and when (the API sync only with a ticket to use)."""
+    jobs = [
+        PeriodicJob(PREFIX + "health", "*/5 * * * *", "jobs.tasks.health.health"),
+        PeriodicJob(
+            PREFIX + "import-newest-month",
+            "0 7 2 * *",
+            "jobs.tasks.imports.import_newest_month",
+            queues.SCRAPING,
+            True,
+        ),
+    ]
+    if get_settings().mercadopublico_ticket:
+        jobs.append(
+            PeriodicJob(
+                PREFIX + "sync-api", "*/30 * * * *", "jobs.tasks.imports.sync_api", queues.SCRAPING, True
+            )
+        )
+    return jobs
 
 
 def register(scheduler: Scheduler) -> list[str]:
@@ -42,7 +58,10 @@ def register(scheduler: Scheduler) -> list[str]:
             scheduler.cancel(job)
     wanted = periodic_jobs()
     for job in wanted:
-        scheduler.cron(job.cron, func=job.func, kwargs=job.kwargs, id=job.id, queue_name=job.queue)
+        if job.retry:
+            scheduler.cron(job.cron, func=queues.dispatch, args=[job.task, job.queue], id=job.id)
+        else:
+            scheduler.cron(job.cron, func=job.task, id=job.id, queue_name=job.queue)
     return sorted(job.id for job in wanted)
 
 

@@ -15,7 +15,12 @@ from jobs.queues import QUEUE_NAMES, get_queue
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ("jobs.tasks.health", "compraagil.db", "sqlalchemy.dialects.postgresql.psycopg")
+PRELOAD = (
+    "jobs.tasks.health",
+    "jobs.tasks.imports",
+    "compraagil.db",
+    "sqlalchemy.dialects.postgresql.psycopg",
+)
 """Imported in the parent so every forked work-horse starts warm."""
 
 

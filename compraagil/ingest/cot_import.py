@@ -17,7 +17,7 @@ from psycopg import errors
 
 from compraagil.db import connect
 from compraagil.ingest.copy_format import copy_line
-from compraagil.ingest.cot_reader import UnreadableFile, open_cot, raw_lines
+from compraagil.ingest.cot_reader import CotFile, UnreadableFile, open_cot, raw_lines
 from compraagil.ingest.cot_staging import QUOTE_COLUMNS, TENDER_COLUMNS, Stager
 from compraagil.ingest.runs import ImportCounts, ImportSummary, RejectSink, fail_run, finish_run, open_run
 
@@ -123,7 +123,8 @@ class ImportFailed(RuntimeError):
     """The import could not be done; nothing was written but the failed run record."""
 
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, float], None]
+"""Called now and then with the rows read so far and the fraction of bytes read (0..1)."""
 
 
 def import_cot_file(
@@ -157,6 +158,17 @@ def _phase(name: str, run_id: int):
     )
 
 
+def _reporter(
+    progress: Progress, cot_file: CotFile, done_bytes: int, total_bytes: int
+) -> Callable[[int], None]:
+    """Progress of one file as rows so far and the fraction of all files' bytes read."""
+
+    def report(rows: int) -> None:
+        progress(rows, min(1.0, (done_bytes + cot_file.bytes_read) / total_bytes))
+
+    return report
+
+
 def _load(conn: psycopg.Connection, path: Path, run_id: int, progress: Progress | None) -> ImportCounts:
     conn.execute(STAGING_DDL)
     with (
@@ -181,8 +193,12 @@ def _load(conn: psycopg.Connection, path: Path, run_id: int, progress: Progress 
                     size[0] = 0
 
             stager = Stager(write_quotes=write_quotes, tenders=tenders, rejects=RejectSink(reject_spool))
+            total_bytes = sum(f.size for f in files) or 1
+            done_bytes = 0
             for index, cot_file in enumerate(files):
-                stager.stage_file(index, cot_file.name, cot_file.header, cot_file.records, progress)
+                report = _reporter(progress, cot_file, done_bytes, total_bytes) if progress else None
+                stager.stage_file(index, cot_file.name, cot_file.header, cot_file.records, report)
+                done_bytes += cot_file.size
             copy.write("".join(buffer))
         tenders.seek(0)
         with conn.cursor().copy(f"COPY stage_tenders ({', '.join(TENDER_COLUMNS)}) FROM STDIN") as copy:

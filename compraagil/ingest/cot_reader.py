@@ -38,13 +38,35 @@ class Record(NamedTuple):
     fields: list[str]
 
 
+class _CountingReader(io.RawIOBase):
+    """Counts the bytes read through it (for a progress percentage)."""
+
+    def __init__(self, binary: IO[bytes]):
+        self._binary = binary
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        read = self._binary.readinto(buffer)
+        self.count += read
+        return read
+
+
 @dataclass
 class CotFile:
-    """One CSV of a source: its name, its header map, and its records (read lazily, once)."""
+    """One CSV of a source: its name, header map, size in bytes, and records (read lazily, once)."""
 
     name: str
     header: HeaderMap
     records: Iterator[Record]
+    size: int
+    counter: _CountingReader
+
+    @property
+    def bytes_read(self) -> int:
+        return self.counter.count
 
 
 def _records(stream: IO[str], first_line: int) -> Iterator[Record]:
@@ -77,8 +99,9 @@ def _text(binary: IO[bytes]) -> IO[str]:
     return io.TextIOWrapper(binary, encoding=ENCODING, errors="latin1_fallback", newline="")
 
 
-def _open_csv(name: str, binary: IO[bytes]) -> CotFile:
-    stream = _text(binary)
+def _open_csv(name: str, binary: IO[bytes], size: int) -> CotFile:
+    counter = _CountingReader(binary)
+    stream = _text(io.BufferedReader(counter, buffer_size=1 << 16))
     header_line = stream.readline()
     if not header_line.strip():
         raise UnreadableFile(f"{name}: el archivo está vacío")
@@ -87,7 +110,9 @@ def _open_csv(name: str, binary: IO[bytes]) -> CotFile:
         header_map = map_header(header)
     except ValueError as error:
         raise UnreadableFile(f"{name}: {error}") from None
-    return CotFile(name=name, header=header_map, records=_records(stream, first_line=2))
+    return CotFile(
+        name=name, header=header_map, records=_records(stream, first_line=2), size=size, counter=counter
+    )
 
 
 @contextmanager
@@ -106,12 +131,12 @@ def open_cot(path: Path) -> Iterator[list[CotFile]]:
             if not members:
                 raise UnreadableFile(f"{path.name}: el zip no contiene archivos CSV")
             try:
-                yield [_open_csv(member, archive.open(member)) for member in members]
+                yield [_open_csv(m, archive.open(m), archive.getinfo(m).file_size) for m in members]
             except zipfile.BadZipFile as error:
                 raise UnreadableFile(f"{path.name}: zip dañado ({error})") from None
     else:
         with path.open("rb") as binary:
-            yield [_open_csv(path.name, binary)]
+            yield [_open_csv(path.name, binary, path.stat().st_size)]
 
 
 def raw_lines(path: Path, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:

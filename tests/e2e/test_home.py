@@ -1,7 +1,10 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 from playwright.sync_api import expect
+
+from compraagil.chile.money import format_count
 
 
 def test_home_shows_live_figures_from_the_database(product, page):
@@ -13,13 +16,32 @@ def test_home_shows_live_figures_from_the_database(product, page):
                 " VALUES (%s, 'Guantes de nitrilo', 'publicada', %s, 'test')",
                 (f"9999-{number}-COT26", closes),
             )
+        open_tenders = conn.execute(
+            "SELECT count(*) FROM tenders WHERE state = 'publicada' AND closes_at > now()"
+        ).fetchone()[0]
+        quotes = conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
 
     page.goto(product.base_url + "/")
 
-    expect(page.locator("#open-tenders")).to_have_text("3")
+    expect(page.locator("#open-tenders")).to_have_text(format_count(open_tenders))
+    expect(page.locator("#quotes-in-history")).to_have_text(format_count(quotes))
     expect(page.get_by_text("Compras Ágiles abiertas")).to_be_visible()
-    expect(page.locator("#quotes-in-history")).to_have_text("0")
+    expect(page.locator("#last-import")).to_have_text(re.compile(r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2}$"))
     expect(page.locator("html")).to_have_attribute("lang", "es-CL")
+
+
+def test_make_run_fills_an_empty_database_with_demo_data(product):
+    with psycopg.connect(product.database_url) as conn:
+        quotes, open_tenders, runs = conn.execute(
+            """
+            SELECT (SELECT count(*) FROM quotes),
+                   (SELECT count(*) FROM tenders WHERE source = 'api' AND state = 'publicada'),
+                   (SELECT count(*) FROM import_runs WHERE kind = 'demo' AND status = 'succeeded')
+            """
+        ).fetchone()
+    assert quotes == 200_000
+    assert open_tenders == 300
+    assert runs == 2
 
 
 def test_navigation_reaches_every_section(product, page):

@@ -1,0 +1,1 @@
+"""The official Compra Ágil API v2: client, record mapping, and incremental sync."""

@@ -1,0 +1,35 @@
+"""Import jobs: a file, a named month, the newest published month, and the API v2 sync."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from compraagil.config import get_settings
+from compraagil.ingest.api_v2.client import CompraAgilClient
+from compraagil.ingest.api_v2.sync import sync_changes
+from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.download import parse_month
+from compraagil.ingest.months import import_latest_month, import_month
+
+
+def import_file(path: str) -> str:
+    """Import a COT file already on this machine; returns the run's summary line."""
+    return import_cot_file(Path(path)).line()
+
+
+def import_named_month(month: str) -> str:
+    """Download and import `YYYY-MM`."""
+    return import_month(parse_month(month)).line()
+
+
+def import_newest_month() -> str:
+    """The monthly job: the newest month ChileCompra has published."""
+    return import_latest_month(datetime.now(UTC).date()).line()
+
+
+def sync_api() -> str:
+    """The half-hourly job: bring processes changed since the last sync up to date."""
+    settings = get_settings()
+    if not settings.mercadopublico_ticket:
+        return "skipped: MERCADOPUBLICO_TICKET is not set"
+    with CompraAgilClient(settings.mercadopublico_api_url, settings.mercadopublico_ticket) as client:
+        return sync_changes(client).line()
