@@ -1,5 +1,6 @@
 """Application settings: every environment variable is read here and nowhere else."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -53,6 +54,11 @@ def get_settings() -> Settings:
 
 def child_environment(**overrides: str) -> dict[str, str]:
     """This process's environment plus `overrides`, for the child processes we start."""
-    import os
-
     return {**os.environ, **overrides}
+
+
+def set_server_urls(database_url: str, redis_url: str) -> None:
+    """Make DATABASE_URL and REDIS_URL these, for this process and its children; settings re-read."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["REDIS_URL"] = redis_url
+    get_settings.cache_clear()

@@ -50,6 +50,13 @@ def get_engine() -> Engine:
     )
 
 
+def reset_engine() -> None:
+    """Close the pooled connections and build a new engine on next use (after settings change)."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""

@@ -8,6 +8,11 @@ HTTP_REQUESTS = Counter(
 IMPORT_ROWS = Counter(
     "compraagil_import_rows_total", "Rows handled by imports, by outcome", ["source", "outcome"]
 )
+CACHE_REQUESTS = Counter(
+    "compraagil_cache_requests_total",
+    "Cache lookups by kind and result (hit, miss, skipped)",
+    ["kind", "result"],
+)
 JOB_SECONDS = Histogram("compraagil_job_duration_seconds", "Duration of background jobs", ["job"])
 
 

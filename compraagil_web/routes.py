@@ -1,10 +1,13 @@
 """Page paths, so links and pages agree."""
 
+from urllib.parse import quote, urlencode
+
 HOME = "/"
 SEARCH = "/buscar"
 PRICES = "/precios"
 ALERTS = "/alertas"
 ACCOUNT = "/cuenta"
+TENDER = "/licitacion/[codigo]"
 
 NAVIGATION = (
     ("Buscar", SEARCH),
@@ -12,3 +15,11 @@ NAVIGATION = (
     ("Alertas", ALERTS),
     ("Cuenta", ACCOUNT),
 )
+
+
+def tender_url(codigo: str) -> str:
+    return f"/licitacion/{quote(codigo)}"
+
+
+def prices_url(product: str, **filters: object) -> str:
+    return f"{PRICES}?{urlencode({'producto': product, **{k: v for k, v in filters.items() if v}})}"

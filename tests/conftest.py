@@ -1,6 +1,5 @@
 """Real services for the tests that ask for them: one embedded PostgreSQL and one Redis per session."""
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,28 +7,22 @@ from pathlib import Path
 import pytest
 
 from compraagil import devservices, migrations
+from compraagil.servers import use_servers
 
 
-@dataclass(frozen=True)
+@dataclass
 class Services:
     database_url: str
     redis_url: str
     root: Path
+    redis: devservices.EmbeddedRedis
 
+    def stop_redis(self) -> None:
+        self.redis.stop()
 
-def use_services(database_url: str, redis_url: str) -> None:
-    """Point the core's settings and cached clients at these servers."""
-    from compraagil.config import get_settings
-    from compraagil.db import get_engine
-    from compraagil.redis_client import get_redis
-
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["REDIS_URL"] = redis_url
-    for cached in (get_settings, get_redis):
-        cached.cache_clear()
-    if get_engine.cache_info().currsize:
-        get_engine().dispose()
-    get_engine.cache_clear()
+    def start_redis(self) -> None:
+        port = int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
+        self.redis = devservices.start_redis(self.root / "redis", port)
 
 
 @pytest.fixture(scope="session")
@@ -37,10 +30,11 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     root = tmp_path_factory.mktemp("services")
     postgres = devservices.start_postgres(root / "postgres")
     redis = devservices.start_redis(root / "redis", devservices.free_port())
+    running = Services(database_url=postgres.url, redis_url=redis.url, root=root, redis=redis)
     try:
         migrations.upgrade(postgres.url)
-        use_services(postgres.url, redis.url)
-        yield Services(database_url=postgres.url, redis_url=redis.url, root=root)
+        use_servers(postgres.url, redis.url)
+        yield running
     finally:
-        redis.stop()
+        running.redis.stop()
         postgres.stop()

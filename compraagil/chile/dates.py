@@ -38,3 +38,22 @@ def parse_date(text: str) -> date:
         except ValueError:
             continue
     raise ValueError(f"fecha no reconocida: «{text}»")
+
+
+def closing_label(closes_at: datetime | None, now: datetime) -> tuple[str, str]:
+    """How soon a tender closes, and its urgency colour: red under 24 h, amber under 48 h."""
+    if closes_at is None:
+        return "Sin fecha de cierre", "gray"
+    remaining = (closes_at - now).total_seconds()
+    if remaining <= 0:
+        return f"Cerró el {format_date(closes_at)}", "gray"
+    hours = remaining / 3600
+    if hours < 1:
+        text = f"Cierra en {max(1, int(remaining // 60))} min"
+    elif hours < 48:
+        whole = int(hours)
+        text = f"Cierra en {whole} hora{'s' if whole != 1 else ''}"
+    else:
+        days = int(hours // 24)
+        text = f"Cierra en {days} días"
+    return text, "red" if hours < 24 else "amber" if hours < 48 else "gray"

@@ -22,3 +22,13 @@ def format_clp(amount: Decimal | int | float | None, *, missing: str = "—") ->
 def format_count(number: int) -> str:
     """A plain count with thousands dots: `10.600.000`."""
     return f"{number:,}".replace(",", ".")
+
+
+def format_quantity(value: Decimal | int | float | None, *, missing: str = "—") -> str:
+    """A quantity as Chileans write it: `1.234,5`; whole numbers without decimals."""
+    if value is None:
+        return missing
+    text = f"{Decimal(str(value)).normalize():,f}"
+    whole, _, fraction = text.partition(".")
+    whole = whole.replace(",", ".")
+    return f"{whole},{fraction}" if fraction else whole

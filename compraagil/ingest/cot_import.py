@@ -19,7 +19,15 @@ from compraagil.db import connect
 from compraagil.ingest.copy_format import copy_line
 from compraagil.ingest.cot_reader import CotFile, UnreadableFile, open_cot, raw_lines
 from compraagil.ingest.cot_staging import QUOTE_COLUMNS, TENDER_COLUMNS, Stager
-from compraagil.ingest.runs import ImportCounts, ImportSummary, RejectSink, fail_run, finish_run, open_run
+from compraagil.ingest.runs import (
+    ImportCounts,
+    ImportSummary,
+    RejectSink,
+    fail_run,
+    finish_run,
+    landed,
+    open_run,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +42,7 @@ CREATE TEMP TABLE stage_quotes (
 CREATE TEMP TABLE stage_tenders (
     codigo text, closing_date date, published_date date, state text, name text, description text,
     delivery_address text, delivery_days integer, amount_available numeric, unit_code text,
-    unit_name text, organismo text, unit_rut text, region smallint
+    unit_name text, organismo text, unit_rut text, region smallint, items_text text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_suppliers (rut text, name text, size text) ON COMMIT DROP;
 """
@@ -61,11 +69,11 @@ SELECT DISTINCT product_name FROM stage_quotes
 ON CONFLICT (name) DO NOTHING;
 
 INSERT INTO tenders (codigo, name, description, state, buyer_id, region, published_at, closes_at,
-                     amount_available, delivery_address, delivery_days, source)
+                     amount_available, delivery_address, delivery_days, items_text, source)
 SELECT DISTINCT ON (t.codigo) t.codigo, t.name, t.description, coalesce(t.state, 'cerrada'), b.id, t.region,
        t.published_date::timestamp AT TIME ZONE 'America/Santiago',
        t.closing_date::timestamp AT TIME ZONE 'America/Santiago',
-       round(t.amount_available)::bigint, t.delivery_address, t.delivery_days, 'cot'
+       round(t.amount_available)::bigint, t.delivery_address, t.delivery_days, t.items_text, 'cot'
 FROM stage_tenders t LEFT JOIN buyers b ON b.unit_code = t.unit_code
 ORDER BY t.codigo
 ON CONFLICT (codigo) DO UPDATE SET
@@ -79,8 +87,9 @@ ON CONFLICT (codigo) DO UPDATE SET
     amount_available = coalesce(tenders.amount_available, excluded.amount_available),
     delivery_address = coalesce(tenders.delivery_address, excluded.delivery_address),
     delivery_days = coalesce(tenders.delivery_days, excluded.delivery_days),
+    items_text = coalesce(tenders.items_text, excluded.items_text),
     updated_at = now()
-WHERE tenders.state IS DISTINCT FROM excluded.state;
+WHERE tenders.state IS DISTINCT FROM excluded.state OR tenders.items_text IS NULL;
 """
 
 UPSERT_QUOTES = """
@@ -140,6 +149,7 @@ def import_cot_file(
             with conn.transaction():
                 counts = _load(conn, path, run_id, progress)
                 finish_run(conn, run_id, counts, metric_source="cot")
+            landed(counts)
         except (UnreadableFile, psycopg.Error, OSError) as error:
             message = str(error).strip() or type(error).__name__
             fail_run(conn, run_id, message)

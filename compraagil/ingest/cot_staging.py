@@ -25,6 +25,7 @@ QUOTE_COLUMNS = (
 TENDER_COLUMNS = (
     "codigo", "closing_date", "published_date", "state", "name", "description", "delivery_address",
     "delivery_days", "amount_available", "unit_code", "unit_name", "organismo", "unit_rut", "region",
+    "items_text",
 )  # fmt: skip
 
 
@@ -155,6 +156,7 @@ class _Group:
         self.file_index = file_index
         self.header = header
         self.codigo: str | None = None
+        self.tender: tuple = ()
         self.prefix = ""
         self.seen: dict[tuple[str, str, str], int] = {}
         self.lines: list[tuple] = []
@@ -167,8 +169,7 @@ class _Group:
         self.codigo = codigo
         self.seen.clear()
         self.stager.months.add(closing.replace(day=1))
-        tender = self._tender_row(codigo, closing, fields)
-        self.stager.tenders.write(copy_line(tender))
+        self.tender = tender = self._tender_row(codigo, closing, fields)
         published, unit_code, region = tender[2], tender[9], tender[13]
         self.prefix = "\t".join(
             (copy_field(codigo), str(closing), _or_null(published), copy_field(unit_code), _or_null(region))
@@ -221,6 +222,8 @@ class _Group:
             amounts[line[1]].add(line[5])
             counts[line[1]] += 1
         totals = {rut for rut, count in counts.items() if count > 1 and len(amounts[rut]) == 1}
+        items_text = " · ".join(sorted({line[3] for line in lines}))
+        self.stager.tenders.write(copy_line((*self.tender, items_text)))
         head = f"{self.file_index}\t"
         prefix = f"\t{self.prefix}\t"
         self.stager.write_quotes(

@@ -5,6 +5,7 @@ from typing import IO
 
 import psycopg
 
+from compraagil import cache
 from compraagil.ingest.copy_format import copy_line
 from compraagil.metrics import IMPORT_ROWS
 
@@ -61,6 +62,12 @@ def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, m
     )
     for outcome in ("inserted", "updated", "unchanged", "rejected"):
         IMPORT_ROWS.labels(source=metric_source, outcome=outcome).inc(getattr(counts, outcome))
+
+
+def landed(counts: ImportCounts) -> None:
+    """After a run's commit: cached figures that its data changes are dropped."""
+    if counts.inserted or counts.updated:
+        cache.invalidate()
 
 
 def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:

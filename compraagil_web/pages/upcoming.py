@@ -6,8 +6,6 @@ from compraagil_web import routes
 from compraagil_web.components.layout import page
 
 UPCOMING = (
-    (routes.SEARCH, "Buscar", "Búsqueda de Compras Ágiles por texto, región, organismo y monto."),
-    (routes.PRICES, "Precios", "Precios históricos y precio sugerido por producto."),
     (routes.ALERTS, "Alertas", "Avisos de nuevas oportunidades por correo y Telegram."),
     (routes.ACCOUNT, "Cuenta", "Tu plan, tus pagos y tus datos."),
 )

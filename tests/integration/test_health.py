@@ -5,10 +5,10 @@ from fastapi.testclient import TestClient
 from rq.job import JobStatus
 
 from compraagil.config import PROJECT_ROOT, child_environment
+from compraagil.servers import use_servers
 from compraagil_web.api import api
 from jobs.queues import get_queue
 from jobs.tasks.health import health
-from tests.conftest import use_services
 
 
 def test_healthz_reports_both_dependencies(services):
@@ -18,22 +18,22 @@ def test_healthz_reports_both_dependencies(services):
 
 
 def test_healthz_is_503_when_the_database_is_down(services):
-    use_services("postgresql+psycopg://nobody@127.0.0.1:9/none", services.redis_url)
+    use_servers("postgresql+psycopg://nobody@127.0.0.1:9/none", services.redis_url)
     try:
         response = TestClient(api).get("/healthz")
     finally:
-        use_services(services.database_url, services.redis_url)
+        use_servers(services.database_url, services.redis_url)
     assert response.status_code == 503
     assert response.json()["database"].startswith("error")
     assert response.json()["redis"] == "ok"
 
 
 def test_healthz_stays_up_when_redis_is_down(services):
-    use_services(services.database_url, "redis://127.0.0.1:9/0")
+    use_servers(services.database_url, "redis://127.0.0.1:9/0")
     try:
         response = TestClient(api).get("/healthz")
     finally:
-        use_services(services.database_url, services.redis_url)
+        use_servers(services.database_url, services.redis_url)
     assert response.status_code == 200
     assert response.json()["redis"].startswith("error")
 

@@ -63,3 +63,27 @@ def test_regions():
     assert region_number("Marte") is None
     with pytest.raises(KeyError):
         region_name(17)
+
+
+def test_closing_label_urgency():
+    from datetime import timedelta
+
+    from compraagil.chile.dates import closing_label
+
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert closing_label(now + timedelta(minutes=20), now) == ("Cierra en 20 min", "red")
+    assert closing_label(now + timedelta(hours=5), now) == ("Cierra en 5 horas", "red")
+    assert closing_label(now + timedelta(hours=1, minutes=5), now) == ("Cierra en 1 hora", "red")
+    assert closing_label(now + timedelta(hours=30), now) == ("Cierra en 30 horas", "amber")
+    assert closing_label(now + timedelta(days=4, hours=2), now) == ("Cierra en 4 días", "gray")
+    assert closing_label(now - timedelta(days=1), now) == ("Cerró el 27-11-2026", "gray")
+    assert closing_label(None, now) == ("Sin fecha de cierre", "gray")
+
+
+def test_format_quantity():
+    from compraagil.chile.money import format_quantity
+
+    assert format_quantity(Decimal("20.0000")) == "20"
+    assert format_quantity(Decimal("1234.5000")) == "1.234,5"
+    assert format_quantity(None) == "—"
+    assert format_quantity(3) == "3"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from compraagil.db import connect
 from compraagil.ingest.api_v2.store import import_detail
-from compraagil.ingest.runs import ImportCounts, ImportSummary, finish_run, open_run
+from compraagil.ingest.runs import ImportCounts, ImportSummary, finish_run, landed, open_run
 
 
 def records_in(document: object) -> Iterator[dict]:
@@ -35,6 +35,7 @@ def import_records(records: Iterable[dict], *, source: str, kind: str = "api_jso
             import_detail(conn, record, counts=counts, run_id=run_id, position=position)
         with conn.transaction():
             finish_run(conn, run_id, counts, metric_source="api")
+    landed(counts)
     return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=time.monotonic() - started)
 
 

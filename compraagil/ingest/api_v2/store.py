@@ -21,10 +21,10 @@ RETURNING id
 UPSERT_TENDER = """
 INSERT INTO tenders (codigo, name, description, state, buyer_id, region, published_at, closes_at,
                      amount_available, currency, delivery_address, delivery_days, quotes_received,
-                     source, source_changed_at, updated_at)
+                     items_text, source, source_changed_at, updated_at)
 VALUES (%(codigo)s, %(name)s, %(description)s, %(state)s, %(buyer_id)s, %(region)s, %(published_at)s,
         %(closes_at)s, %(amount_available)s, %(currency)s, %(delivery_address)s, %(delivery_days)s,
-        %(quotes_received)s, 'api', %(changed_at)s, now())
+        %(quotes_received)s, %(items_text)s, 'api', %(changed_at)s, now())
 ON CONFLICT (codigo) DO UPDATE SET
     name = excluded.name, description = coalesce(excluded.description, tenders.description),
     state = excluded.state, buyer_id = excluded.buyer_id, region = excluded.region,
@@ -33,6 +33,7 @@ ON CONFLICT (codigo) DO UPDATE SET
     delivery_address = coalesce(excluded.delivery_address, tenders.delivery_address),
     delivery_days = coalesce(excluded.delivery_days, tenders.delivery_days),
     quotes_received = excluded.quotes_received, source = 'api',
+    items_text = coalesce(excluded.items_text, tenders.items_text),
     source_changed_at = excluded.source_changed_at, updated_at = now()
 RETURNING id, old.id IS NULL
 """
@@ -92,6 +93,10 @@ def store_record(conn: psycopg.Connection, record: TenderRecord) -> bool:
             "delivery_days": record.delivery_days,
             "quotes_received": record.quotes_received,
             "changed_at": record.changed_at,
+            "items_text": " · ".join(
+                " ".join(filter(None, (item.name, item.description))) for item in record.items
+            )
+            or None,
         },
     ).fetchone()
     if record.items:

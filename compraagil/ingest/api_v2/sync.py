@@ -16,7 +16,7 @@ from compraagil.db import connect
 from compraagil.ingest.api_v2.client import ApiError, CompraAgilClient, Page
 from compraagil.ingest.api_v2.mapping import parse_moment
 from compraagil.ingest.api_v2.store import import_detail
-from compraagil.ingest.runs import ImportCounts, ImportSummary, fail_run, finish_run, open_run
+from compraagil.ingest.runs import ImportCounts, ImportSummary, fail_run, finish_run, landed, open_run
 from compraagil.ingest.values import BadValue
 
 SYNC_NAME = "compra_agil_v2"
@@ -91,8 +91,10 @@ def sync_changes(client: CompraAgilClient, *, now: datetime | None = None) -> Im
                 )
                 finish_run(conn, run_id, counts, metric_source="api")
         except ApiError as error:
+            landed(counts)
             fail_run(conn, run_id, str(error))
             raise SyncFailed(f"{source}: {error}") from error
+    landed(counts)
     return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=time.monotonic() - started)
 
 

@@ -1,7 +1,5 @@
 """Write processes as ChileCompra writes COT files: cp1252, `;`, quoted fields, comma decimals, `NA`."""
 
-import csv
-import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -70,23 +68,29 @@ def process_rows(process: Process) -> Iterator[dict[str, str]]:
             }
 
 
+def _csv_line(values: list[str]) -> str:
+    """A fully quoted `;` line, as the source writes them (quotes inside doubled)."""
+    return '"' + '";"'.join(v.replace('"', '""') if '"' in v else v for v in values) + '"\r\n'
+
+
 def write_csv(processes: Iterable[Process], out, *, rows: int | None = None, columns: int = 34) -> int:
     """Write a COT CSV (bytes, cp1252) to the binary stream `out`; stop after `rows` rows. Returns rows written."""
     header = HEADER_VARIANTS[columns]
-    text = io.TextIOWrapper(out, encoding="cp1252", errors="replace", newline="", write_through=False)
-    writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(header)
+    out.write(_csv_line(list(header)).encode("cp1252"))
     written = 0
+    batch: list[str] = []
     for process in processes:
         for row in process_rows(process):
             if rows is not None and written >= rows:
                 break
-            writer.writerow([row[name] for name in header])
+            batch.append(_csv_line([row[name] for name in header]))
             written += 1
+        if len(batch) >= 2000:
+            out.write("".join(batch).encode("cp1252", errors="replace"))
+            batch.clear()
         if rows is not None and written >= rows:
             break
-    text.flush()
-    text.detach()
+    out.write("".join(batch).encode("cp1252", errors="replace"))
     return written
 
 

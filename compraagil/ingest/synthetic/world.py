@@ -3,6 +3,7 @@
 import math
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from compraagil.chile.regions import REGIONS
 from compraagil.chile.rut import Rut, check_digit, format_rut
@@ -66,6 +67,7 @@ class World:
         self.buyers = [self._buyer(index) for index in range(buyers)]
         self.buyer_weights = [buyer.weight for buyer in self.buyers]
         self.suppliers = [self._supplier() for _ in range(suppliers)]
+        self._weights: dict[tuple[str, int], list[float]] = {}
         self.specialists: dict[str, list[Supplier]] = {family: [] for family in vocab.PRODUCT_FAMILIES}
         for supplier in self.suppliers:
             for family in supplier.families:
@@ -149,13 +151,21 @@ class World:
         noise = math.exp(self.rng.gauss(0, 0.12))
         return product.base_price * buyer.price_effect * region * supplier.markup * drift * noise
 
+    def _bidder_weights(self, family: str, region: int) -> list[float]:
+        """Cumulative weights over the family's suppliers: local ones four times likelier (cached)."""
+        key = (family, region)
+        if key not in self._weights:
+            pool = self.specialists[family] or self.suppliers
+            self._weights[key] = list(accumulate(4.0 if s.region == region else 1.0 for s in pool))
+        return self._weights[key]
+
     def bidders(self, family: str, buyer: Buyer, count: int) -> list[Supplier]:
         """Suppliers of the family, local ones far likelier, at least three."""
         pool = self.specialists[family] or self.suppliers
-        weights = [4.0 if s.region == buyer.region else 1.0 for s in pool]
+        weights = self._bidder_weights(family, buyer.region)
         chosen: dict[str, Supplier] = {}
         while len(chosen) < min(count, len(pool)):
-            supplier = self.rng.choices(pool, weights=weights)[0]
+            supplier = self.rng.choices(pool, cum_weights=weights)[0]
             chosen[supplier.rut] = supplier
         while len(chosen) < 3:
             supplier = self.rng.choice(self.suppliers)

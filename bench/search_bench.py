@@ -1,0 +1,83 @@
+"""Search latency: ≥200 realistic searches, cold (no cache) and warm (cached), with query plans.
+
+.venv/bin/python -m bench.search_bench [--rows 1000000] [--database-url URL]
+"""
+
+import argparse
+import random
+
+from sqlalchemy import text
+
+from bench.common import machine, populated_database, product_queries, report, timed
+from compraagil.db import session_scope
+from compraagil.ingest.synthetic import vocabulary
+from compraagil.search.query import SearchQuery, Sort
+from compraagil.search.service import _filters, _search, search_tenders
+
+
+def queries(count: int, seed: int) -> list[SearchQuery]:
+    rng = random.Random(seed)
+    words = product_queries(count, seed)
+    comunas = [c for names in vocabulary.COMUNAS.values() for c in names]
+    made = []
+    for index, word in enumerate(words):
+        kind = index % 4
+        made.append(
+            SearchQuery(
+                text=word if kind != 3 else rng.choice(comunas),
+                open_only=kind in (0, 1),
+                region=rng.choice(list(vocabulary.REGION_WEIGHTS)) if kind == 1 else None,
+                closes_within_days=rng.choice([None, 2, 7]) if kind == 0 else None,
+                sort=rng.choice(list(Sort)),
+            )
+        )
+    return made
+
+
+def explain(query: SearchQuery) -> None:
+    clauses, params = _filters(query)
+    with session_scope() as session:
+        plan = session.execute(
+            text(
+                f"EXPLAIN (ANALYZE, BUFFERS) SELECT t.codigo FROM tenders t WHERE {' AND '.join(clauses)} LIMIT 20"
+            ),
+            params,
+        ).scalars()
+        print(f"\nEXPLAIN (ANALYZE, BUFFERS) search «{query.text}»:\n  " + "\n  ".join(plan))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--queries", type=int, default=240)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with populated_database(args.rows, args.seed, args.database_url):
+        with session_scope() as session:
+            tenders = session.execute(text("SELECT count(*) FROM tenders")).scalar_one()
+        print(f"search benchmark · {machine()} · {tenders:,} tenders")
+        batch = queries(args.queries, args.seed)
+
+        def cold(query):
+            def call():
+                with session_scope() as session:
+                    return _search(session, query)
+
+            return call
+
+        def warm(query):
+            def call():
+                with session_scope() as session:
+                    return search_tenders(session=session, query=query)
+
+            return call
+
+        report("search, cold (no cache)", timed([cold(q) for q in batch]))
+        timed([warm(q) for q in batch])
+        report("search, warm (cached)", timed([warm(q) for q in batch]))
+        explain(next(q for q in batch if q.text and not q.open_only))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Price intelligence: what a product sells for in Compra Ágil, and what price wins."""

@@ -1,0 +1,224 @@
+"""Price analysis for a product query, dictionary first: match the query against the distinct
+product names, then aggregate the history of those products by id over the date window."""
+
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import text
+from sqlmodel import Session
+
+from compraagil import cache
+from compraagil.chile.dates import SANTIAGO
+from compraagil.pricing import logic
+
+MATCHED_PRODUCTS = 50
+CHART_SAMPLE = 1500
+
+ANALYSIS_SQL = """
+WITH matched AS (
+    SELECT id, name FROM products
+    WHERE fold(name) %> fold(:product)
+    ORDER BY word_similarity(fold(:product), fold(name)) DESC, length(name)
+    LIMIT :matched
+), history AS (
+    SELECT q.unit_price::float8 AS price, q.winner, q.supplier_id, q.buyer_id, q.region, q.closing_date
+    FROM quotes q
+    WHERE q.product_id IN (SELECT id FROM matched) AND q.closing_date >= :since
+      AND q.unit_price > 0 AND q.currency = 'CLP'
+), fences AS (
+    SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY ln(price)) AS q1,
+           percentile_cont(0.75) WITHIN GROUP (ORDER BY ln(price)) AS q3
+    FROM history
+), clean AS (
+    SELECT h.* FROM history h, fences f
+    WHERE ln(h.price) BETWEEN f.q1 - :fence * (f.q3 - f.q1) AND f.q3 + :fence * (f.q3 - f.q1)
+), scope AS (
+    SELECT * FROM clean
+    WHERE NOT :narrow OR ((CAST(:buyer_id AS integer) IS NULL OR buyer_id = :buyer_id)
+                          AND (CAST(:region AS integer) IS NULL OR region = :region))
+)
+SELECT
+    (SELECT json_agg(name) FROM (SELECT name FROM matched LIMIT 5) m) AS products,
+    (SELECT count(*) FROM history) AS raw_size,
+    (SELECT count(*) FROM clean) AS national_size,
+    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY price) FROM clean) AS national_median,
+    (SELECT json_build_object(
+        'n', count(*),
+        'p', percentile_cont(ARRAY[0.25, 0.40, 0.50, 0.60, 0.75]) WITHIN GROUP (ORDER BY price))
+     FROM scope) AS all_quotes,
+    (SELECT json_build_object(
+        'n', count(*),
+        'p', percentile_cont(ARRAY[0.25, 0.40, 0.50, 0.60, 0.75]) WITHIN GROUP (ORDER BY price))
+     FROM scope WHERE winner) AS winning_quotes,
+    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY price) FROM clean WHERE buyer_id = :buyer_id)
+        AS buyer_median,
+    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY price) FROM clean WHERE region = :region)
+        AS region_median,
+    (SELECT json_agg(m ORDER BY m.month) FROM (
+        SELECT to_char(date_trunc('month', closing_date), 'YYYY-MM') AS month, count(*) AS n,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median
+        FROM scope GROUP BY 1) m) AS monthly,
+    (SELECT json_agg(s) FROM (
+        SELECT sup.name, sup.rut, count(*) AS quotes, count(*) FILTER (WHERE c.winner) AS wins,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.price) AS median
+        FROM scope c JOIN suppliers sup ON sup.id = c.supplier_id
+        GROUP BY sup.id ORDER BY wins DESC, quotes DESC LIMIT 5) s) AS suppliers,
+    (SELECT json_agg(price) FROM (SELECT price FROM scope ORDER BY random() LIMIT :sample) x) AS sample
+"""
+
+
+class PriceQuery(BaseModel):
+    """A product as typed by the user. With `narrow`, the figures cover only the buyer and region
+    given; without it they are national, and the buyer and region are only compared against them."""
+
+    product: str
+    buyer_id: int | None = None
+    region: int | None = Field(default=None, ge=1, le=16)
+    months: int = Field(default=24, ge=1, le=60)
+    narrow: bool = True
+
+    @field_validator("product")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        cleaned = " ".join(value.replace("\x00", " ").split())
+        if len(cleaned) < 3:
+            raise ValueError("Escribe al menos 3 letras del producto")
+        if len(cleaned) > 200:
+            raise ValueError("El producto es demasiado largo: usa hasta 200 caracteres")
+        return cleaned
+
+
+class Percentiles(BaseModel):
+    n: int
+    p25: float
+    p40: float
+    p50: float
+    p60: float
+    p75: float
+
+
+class MonthPoint(BaseModel):
+    month: str
+    median: float
+    n: int
+
+
+class SupplierFigure(BaseModel):
+    name: str
+    rut: str
+    quotes: int
+    wins: int
+    median: float
+
+    @property
+    def win_rate(self) -> float:
+        return self.wins / self.quotes if self.quotes else 0.0
+
+
+class PriceAnalysis(BaseModel):
+    """Everything the price views show; empty figures when the history has nothing to say."""
+
+    query: PriceQuery
+    matched_products: list[str]
+    sample_size: int
+    outliers_removed: int
+    confidence: str
+    all_quotes: Percentiles | None
+    winning_quotes: Percentiles | None
+    suggested_price: float | None
+    national_median: float | None
+    buyer_median: float | None
+    buyer_vs_national: float | None
+    region_median: float | None
+    region_vs_national: float | None
+    monthly: list[MonthPoint]
+    top_suppliers: list[SupplierFigure]
+    insights: list[str]
+    price_sample: list[float]
+
+
+def _percentiles(figures: dict | None) -> Percentiles | None:
+    if not figures or not figures["n"]:
+        return None
+    p25, p40, p50, p60, p75 = figures["p"]
+    return Percentiles(n=figures["n"], p25=p25, p40=p40, p50=p50, p60=p60, p75=p75)
+
+
+def _medians_around(monthly: list[MonthPoint], today: date) -> tuple[float | None, float | None]:
+    """Median of monthly medians for the last 3 months, and for the 12 before them."""
+    recent_start = (today.replace(day=1) - timedelta(days=62)).strftime("%Y-%m")
+    earlier_start = (today.replace(day=1) - timedelta(days=15 * 31)).strftime("%Y-%m")
+    recent = [p.median for p in monthly if p.month >= recent_start]
+    earlier = [p.median for p in monthly if earlier_start <= p.month < recent_start]
+    return _median(recent), _median(earlier)
+
+
+def _median(values: list[float]) -> float | None:
+    return sorted(values)[len(values) // 2] if values else None
+
+
+def _analyze(session: Session, query: PriceQuery, today: date) -> PriceAnalysis:
+    row = session.execute(
+        text(ANALYSIS_SQL),
+        {
+            "product": query.product,
+            "matched": MATCHED_PRODUCTS,
+            "since": today - timedelta(days=round(query.months * 30.44)),
+            "fence": logic.OUTLIER_FENCE,
+            "buyer_id": query.buyer_id,
+            "region": query.region,
+            "narrow": query.narrow,
+            "sample": CHART_SAMPLE,
+        },
+    ).one()
+    all_quotes, winners = _percentiles(row.all_quotes), _percentiles(row.winning_quotes)
+    monthly = [MonthPoint(**point) for point in row.monthly or []]
+    suppliers = [SupplierFigure(**supplier) for supplier in row.suppliers or []]
+    national = row.national_median
+    suggested = None
+    said: list[str] = []
+    if all_quotes:
+        use_winners = winners is not None and winners.n >= logic.MIN_WINNERS_FOR_SUGGESTION
+        suggested = winners.p40 if use_winners else all_quotes.p40
+        recent, earlier = _medians_around(monthly, today)
+        leader = suppliers[0] if suppliers and suppliers[0].wins else None
+        said = logic.insights(
+            suggested=suggested,
+            winners_median=winners.p50 if winners else None,
+            all_median=all_quotes.p50,
+            national_median=national,
+            buyer_median=row.buyer_median,
+            region=query.region,
+            region_median=row.region_median,
+            recent_median=recent,
+            earlier_median=earlier,
+            top_supplier=(leader.name, leader.wins, leader.quotes, leader.median) if leader else None,
+        )
+    return PriceAnalysis(
+        query=query,
+        matched_products=row.products or [],
+        sample_size=all_quotes.n if all_quotes else 0,
+        outliers_removed=row.raw_size - row.national_size,
+        confidence=logic.confidence(all_quotes.n if all_quotes else 0),
+        all_quotes=all_quotes,
+        winning_quotes=winners,
+        suggested_price=suggested,
+        national_median=national,
+        buyer_median=row.buyer_median,
+        buyer_vs_national=logic.percent_difference(row.buyer_median, national) if row.buyer_median else None,
+        region_median=row.region_median,
+        region_vs_national=logic.percent_difference(row.region_median, national)
+        if row.region_median
+        else None,
+        monthly=monthly,
+        top_suppliers=suppliers,
+        insights=said,
+        price_sample=row.sample or [],
+    )
+
+
+def analyze_prices(*, session: Session, query: PriceQuery, today: date | None = None) -> PriceAnalysis:
+    """The price analysis for `query` (cached for an hour)."""
+    today = today or datetime.now(SANTIAGO).date()
+    params = {**query.model_dump(), "today": today.isoformat()}
+    return cache.cached("price", params, PriceAnalysis, lambda: _analyze(session, query, today))

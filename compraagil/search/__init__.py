@@ -1,0 +1,1 @@
+"""Tender search: Spanish full text plus fuzzy matching, with filters and sorting."""

@@ -1,0 +1,71 @@
+"""What a search asks for, validated: bad input gets a clear message in Spanish, never a 500."""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 20
+MAX_PAGE = 500
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevancia"
+    CLOSING = "cierre"
+    AMOUNT = "monto"
+
+
+class SearchQuery(BaseModel):
+    """A tender search; every field optional except what defaults."""
+
+    text: str = ""
+    open_only: bool = False
+    states: list[str] = Field(default_factory=list)
+    region: int | None = Field(default=None, ge=1, le=16)
+    buyer_id: int | None = None
+    min_amount: int | None = Field(default=None, ge=0)
+    max_amount: int | None = Field(default=None, ge=0)
+    published_from: date | None = None
+    published_to: date | None = None
+    closes_from: date | None = None
+    closes_to: date | None = None
+    closes_within_days: int | None = Field(default=None, ge=0, le=365)
+    sort: Sort = Sort.RELEVANCE
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=PAGE_SIZE, ge=1, le=100)
+
+    @field_validator("text")
+    @classmethod
+    def _clean_text(cls, value: str) -> str:
+        cleaned = " ".join(value.replace("\x00", " ").split())
+        if len(cleaned) > MAX_QUERY_LENGTH:
+            raise ValueError(f"La búsqueda es demasiado larga: usa hasta {MAX_QUERY_LENGTH} caracteres")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _ranges_in_order(self) -> "SearchQuery":
+        if self.min_amount is not None and self.max_amount is not None and self.min_amount > self.max_amount:
+            raise ValueError("El monto mínimo es mayor que el máximo")
+        for low, high, label in (
+            (self.published_from, self.published_to, "publicación"),
+            (self.closes_from, self.closes_to, "cierre"),
+        ):
+            if low and high and low > high:
+                raise ValueError(f"La fecha inicial de {label} es posterior a la final")
+        return self
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def validation_message(error: Exception) -> str:
+    """The first problem of a pydantic ValidationError, in words a user understands."""
+    errors = getattr(error, "errors", None)
+    if not errors:
+        return str(error)
+    first = errors()[0]
+    message = first.get("msg", "Búsqueda inválida").removeprefix("Value error, ")
+    field = ".".join(str(part) for part in first.get("loc", ()))
+    return message if first.get("type") == "value_error" else f"Filtro «{field}» inválido"

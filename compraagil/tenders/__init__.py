@@ -1,0 +1,1 @@
+"""One tender in full: its details, requested items and the quotes it received."""

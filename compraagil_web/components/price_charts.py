@@ -1,0 +1,68 @@
+"""Plotly figures for price analyses: one point per chart, stated in its title."""
+
+import plotly.graph_objects as go
+
+from compraagil.chile.money import format_clp
+from compraagil.pricing.logic import percent_difference
+from compraagil.pricing.service import PriceAnalysis
+
+ACCENT = "#12a594"
+LAYOUT = {
+    "separators": ",.",
+    "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+    "height": 320,
+    "template": "plotly_white",
+    "font": {"family": "system-ui, sans-serif", "size": 12},
+}
+
+
+def distribution(analysis: PriceAnalysis) -> go.Figure:
+    """Histogram of unit prices with the competitive, suggested and safe prices marked."""
+    figure = go.Figure(
+        go.Histogram(x=analysis.price_sample, nbinsx=40, marker_color="#b8d8d3", name="Precios")
+    )
+    figures = analysis.winning_quotes or analysis.all_quotes
+    if figures and analysis.suggested_price:
+        for value, label, dash in (
+            (figures.p25, "Competitivo (p25)", "dot"),
+            (analysis.suggested_price, "Sugerido (p40)", "solid"),
+            (figures.p60, "Seguro (p60)", "dash"),
+        ):
+            figure.add_vline(
+                x=value, line_color=ACCENT, line_dash=dash, annotation_text=f"{label}: {format_clp(value)}"
+            )
+    title = (
+        f"El precio sugerido es {format_clp(analysis.suggested_price)}"
+        if analysis.suggested_price
+        else "Sin precios"
+    )
+    figure.update_layout(
+        title=title,
+        xaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f"},
+        yaxis={"title": "Cotizaciones"},
+        showlegend=False,
+        **LAYOUT,
+    )
+    return figure
+
+
+def trend(analysis: PriceAnalysis) -> go.Figure:
+    """Monthly median unit price, titled with how much it moved over the window."""
+    months = [point.month for point in analysis.monthly]
+    medians = [point.median for point in analysis.monthly]
+    figure = go.Figure(
+        go.Scatter(x=months, y=medians, mode="lines+markers", line_color=ACCENT, name="Mediana")
+    )
+    if len(medians) >= 2:
+        change = percent_difference(medians[-1], medians[0])
+        title = f"Mediana mensual: {'subió' if change > 0 else 'bajó'} {abs(change):.0f} % en el período"
+    else:
+        title = "Mediana mensual"
+    figure.update_layout(
+        title=title,
+        xaxis={"title": "Mes"},
+        yaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f"},
+        showlegend=False,
+        **LAYOUT,
+    )
+    return figure

@@ -1,0 +1,180 @@
+"""Precios: what a product sells for, what price wins, and who wins it; the query lives in the URL."""
+
+import logging
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+import reflex as rx
+from pydantic import ValidationError
+
+from compraagil.chile.regions import REGIONS
+from compraagil.db import session_scope
+from compraagil.pricing.service import PriceQuery, analyze_prices
+from compraagil.search.query import validation_message
+from compraagil_web import routes
+from compraagil_web.components import price_charts
+from compraagil_web.components.layout import page
+from compraagil_web.components.price_summary import PriceSummary, insight_list, price_summary, summarize
+
+log = logging.getLogger(__name__)
+
+
+class PricesState(rx.State):
+    product: str = ""
+    region: str = ""
+    months: str = "24"
+    loading: bool = False
+    error: str = ""
+    summary: PriceSummary = PriceSummary()
+    distribution: go.Figure = go.Figure()
+    trend: go.Figure = go.Figure()
+
+    @rx.event
+    def load(self):
+        params = self.router.url.query_parameters
+        self.product = params.get("producto", "")
+        self.region = params.get("region", "")
+        self.months = params.get("meses", "24")
+        self.error, self.summary = "", PriceSummary()
+        if not self.product:
+            return
+        self.loading = True
+        yield
+        try:
+            query = PriceQuery(
+                product=self.product,
+                region=int(self.region) if self.region.isdigit() else None,
+                months=int(self.months) if self.months.isdigit() else 24,
+            )
+        except ValidationError as error:
+            self.error, self.loading = validation_message(error), False
+            return
+        try:
+            with session_scope() as session:
+                analysis = analyze_prices(session=session, query=query)
+        except Exception:
+            log.exception("price analysis failed")
+            self.error, self.loading = (
+                "No pudimos calcular los precios. Intenta de nuevo en unos segundos.",
+                False,
+            )
+            return
+        self.summary = summarize(query.product, analysis)
+        self.distribution = price_charts.distribution(analysis)
+        self.trend = price_charts.trend(analysis)
+        self.loading = False
+
+    @rx.event
+    def submit(self, form: dict):
+        wanted = {
+            "producto": str(form.get("producto", "")).strip(),
+            "region": str(form.get("region", "")),
+            "meses": str(form.get("meses", "24")),
+        }
+        return rx.redirect(f"{routes.PRICES}?{urlencode({k: v for k, v in wanted.items() if v})}")
+
+
+def _form() -> rx.Component:
+    select_style = {"padding": "0.45em", "border_radius": "6px", "border": "1px solid var(--gray-a7)"}
+    return rx.form(
+        rx.flex(
+            rx.input(
+                name="producto", default_value=PricesState.product, placeholder="Ej.: resma papel carta",
+                size="3", flex="1", min_width="220px", aria_label="Producto",
+            ),
+            rx.el.select(
+                rx.el.option("Todo Chile", value=""),
+                *(rx.el.option(name, value=str(n)) for n, name in REGIONS.items()),
+                name="region", default_value=PricesState.region, aria_label="Región", style=select_style,
+            ),
+            rx.el.select(
+                *(rx.el.option(f"Últimos {m} meses", value=str(m)) for m in (6, 12, 24, 36)),
+                name="meses", default_value=PricesState.months, aria_label="Período", style=select_style,
+            ),
+            rx.button(rx.icon("search"), "Ver precios", size="3", type="submit", id="prices-submit"),
+            gap="2",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=PricesState.submit,
+        width="100%",
+    )  # fmt: skip
+
+
+def _suppliers() -> rx.Component:
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell("Proveedor"),
+                rx.table.column_header_cell("Adjudicaciones", justify="end"),
+                rx.table.column_header_cell("Tasa de éxito", justify="end"),
+                rx.table.column_header_cell("Precio mediano", justify="end"),
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                PricesState.summary.suppliers,
+                lambda s: rx.table.row(
+                    rx.table.cell(
+                        rx.vstack(rx.text(s.name), rx.text(s.rut, size="1", color_scheme="gray"), spacing="0")
+                    ),
+                    rx.table.cell(s.wins, justify="end"),
+                    rx.table.cell(s.win_rate, justify="end"),
+                    rx.table.cell(s.median, justify="end"),
+                ),
+            )
+        ),
+        variant="surface",
+        width="100%",
+    )
+
+
+def _analysis() -> rx.Component:
+    return rx.cond(
+        PricesState.loading,
+        rx.vstack(rx.skeleton(rx.box(height="140px"), width="100%"), rx.skeleton(rx.box(height="320px"), width="100%"), width="100%"),
+        rx.cond(
+            PricesState.error != "",
+            rx.callout(PricesState.error, icon="triangle_alert", color_scheme="red", id="prices-error"),
+            rx.cond(
+                PricesState.product != "",
+                rx.vstack(
+                    price_summary(PricesState.summary),
+                    rx.cond(
+                        PricesState.summary.found,
+                        rx.vstack(
+                            insight_list(PricesState.summary),
+                            rx.grid(
+                                rx.plotly(data=PricesState.distribution, id="price-distribution"),
+                                rx.plotly(data=PricesState.trend, id="price-trend"),
+                                columns=rx.breakpoints(initial="1", md="2"),
+                                spacing="3",
+                                width="100%",
+                            ),
+                            rx.heading("Quién gana", size="4"),
+                            _suppliers(),
+                            spacing="4",
+                            width="100%",
+                        ),
+                    ),
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.text("Escribe un producto para ver cuánto se paga y qué precio gana.", color_scheme="gray"),
+            ),
+        ),
+    )  # fmt: skip
+
+
+@rx.page(route=routes.PRICES, title="Precios · CompraAgil", on_load=PricesState.load)
+def prices_page() -> rx.Component:
+    return page(
+        rx.vstack(
+            rx.heading("Precios", size="7"),
+            _form(),
+            _analysis(),
+            spacing="4",
+            width="100%",
+            padding_y="1em",
+        )
+    )

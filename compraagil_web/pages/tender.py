@@ -1,0 +1,269 @@
+"""Licitación: one Compra Ágil in full, with price guidance for what it asks for."""
+
+import dataclasses
+import logging
+from datetime import UTC, datetime
+from urllib.parse import unquote
+
+import plotly.graph_objects as go
+import reflex as rx
+from pydantic import ValidationError
+
+from compraagil.chile.dates import closing_label, format_datetime
+from compraagil.chile.money import format_clp, format_quantity
+from compraagil.chile.regions import REGIONS
+from compraagil.db import session_scope
+from compraagil.pricing.service import PriceQuery, analyze_prices
+from compraagil.tenders.service import NotFound, TenderDetail, get_tender
+from compraagil_web import routes
+from compraagil_web.components import price_charts
+from compraagil_web.components.layout import page
+from compraagil_web.components.price_summary import PriceSummary, insight_list, price_summary, summarize
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class ItemRow:
+    name: str
+    description: str
+    quantity: str
+
+
+@dataclasses.dataclass
+class QuoteRow:
+    supplier: str
+    product: str
+    unit_price: str
+    amount: str
+    winner: bool
+
+
+class TenderState(rx.State):
+    loading: bool = True
+    found: bool = True
+    codigo: str = ""
+    name: str = ""
+    description: str = ""
+    state_label: str = ""
+    organismo: str = ""
+    region: str = ""
+    published: str = ""
+    closes: str = ""
+    closes_label: str = ""
+    urgency: str = "gray"
+    amount: str = ""
+    delivery: str = ""
+    official_url: str = ""
+    items: list[ItemRow] = []
+    quotes: list[QuoteRow] = []
+    guidance_loading: bool = False
+    summary: PriceSummary = PriceSummary()
+    prices_link: str = ""
+    distribution: go.Figure = go.Figure()
+    trend: go.Figure = go.Figure()
+
+    def _show(self, detail: TenderDetail) -> None:
+        label, urgency = closing_label(detail.closes_at, datetime.now(UTC))
+        self.codigo, self.name = detail.codigo, detail.name
+        self.description = detail.description or ""
+        self.state_label = detail.state.replace("_", " ").capitalize()
+        self.organismo = " · ".join(filter(None, (detail.organismo, detail.unit_name)))
+        self.region = REGIONS.get(detail.region, "") if detail.region else ""
+        self.published, self.closes = format_datetime(detail.published_at), format_datetime(detail.closes_at)
+        self.closes_label, self.urgency = label, urgency
+        self.amount = format_clp(detail.amount_available)
+        days = f" · plazo {detail.delivery_days} días" if detail.delivery_days else ""
+        self.delivery = (detail.delivery_address or "Dirección no informada") + days
+        self.official_url = detail.official_url
+        self.items = [
+            ItemRow(
+                i.name, i.description or "", format_quantity(i.quantity) + (f" {i.unit}" if i.unit else "")
+            )
+            for i in detail.items
+        ]
+        self.quotes = [
+            QuoteRow(q.supplier, q.product, format_clp(q.unit_price), format_clp(q.amount), q.winner)
+            for q in detail.quotes
+        ]
+
+    @rx.event
+    def load(self):
+        codigo = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+        self.loading, self.found, self.summary = True, True, PriceSummary()
+        yield
+        try:
+            with session_scope() as session:
+                detail = get_tender(session=session, codigo=codigo)
+        except NotFound:
+            self.found, self.loading, self.codigo = False, False, codigo
+            return
+        self._show(detail)
+        self.loading, self.guidance_loading = False, True
+        yield
+        products = detail.product_names()
+        if products:
+            try:
+                query = PriceQuery(
+                    product=products[0][:200], buyer_id=detail.buyer_id, region=detail.region, narrow=False
+                )
+            except ValidationError:
+                self.guidance_loading = False
+                return
+            try:
+                with session_scope() as session:
+                    analysis = analyze_prices(session=session, query=query)
+            except Exception:
+                log.exception("price guidance failed", extra={"codigo": codigo})
+                self.guidance_loading = False
+                return
+            self.summary = summarize(query.product, analysis)
+            self.distribution = price_charts.distribution(analysis)
+            self.trend = price_charts.trend(analysis)
+            self.prices_link = routes.prices_url(query.product)
+        self.guidance_loading = False
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.vstack(rx.text(label, size="1", color_scheme="gray"), rx.text(value, size="2"), spacing="0")
+
+
+def _details() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.badge(TenderState.state_label, variant="surface"),
+            rx.badge(TenderState.closes_label, color_scheme=TenderState.urgency, size="2"),
+            rx.text(TenderState.codigo, size="1", color_scheme="gray"),
+            wrap="wrap",
+            align="center",
+        ),
+        rx.heading(TenderState.name, size="6", id="tender-name"),
+        rx.text(TenderState.organismo, color_scheme="gray"),
+        rx.grid(
+            _fact("Monto disponible", TenderState.amount),
+            _fact("Cierre", TenderState.closes),
+            _fact("Publicación", TenderState.published),
+            _fact("Región", TenderState.region),
+            _fact("Entrega", TenderState.delivery),
+            columns=rx.breakpoints(initial="2", md="5"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.text(TenderState.description, size="2"),
+        rx.link(
+            rx.hstack(rx.icon("external_link", size=14), rx.text("Ver ficha oficial en Mercado Público")),
+            href=TenderState.official_url,
+            is_external=True,
+            id="official-link",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _items() -> rx.Component:
+    return rx.cond(
+        TenderState.items.length() > 0,
+        rx.vstack(
+            rx.heading("Productos solicitados", size="4"),
+            rx.foreach(
+                TenderState.items,
+                lambda item: rx.card(
+                    rx.hstack(
+                        rx.vstack(rx.text(item.name, weight="medium"), rx.text(item.description, size="1", color_scheme="gray"), spacing="0"),
+                        rx.spacer(),
+                        rx.text(item.quantity),
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+            ),
+            width="100%",
+        ),
+    )  # fmt: skip
+
+
+def _quotes() -> rx.Component:
+    return rx.cond(
+        TenderState.quotes.length() > 0,
+        rx.vstack(
+            rx.heading("Cotizaciones recibidas", size="4"),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Proveedor"),
+                        rx.table.column_header_cell("Producto"),
+                        rx.table.column_header_cell("Precio unitario", justify="end"),
+                        rx.table.column_header_cell("Total", justify="end"),
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        TenderState.quotes,
+                        lambda q: rx.table.row(
+                            rx.table.cell(rx.hstack(rx.text(q.supplier), rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")))),
+                            rx.table.cell(q.product),
+                            rx.table.cell(q.unit_price, justify="end"),
+                            rx.table.cell(q.amount, justify="end"),
+                        ),
+                    )
+                ),
+                variant="surface",
+                width="100%",
+            ),
+            width="100%",
+            overflow_x="auto",
+        ),
+    )  # fmt: skip
+
+
+def _guidance() -> rx.Component:
+    return rx.vstack(
+        rx.heading("¿A qué precio cotizar?", size="4"),
+        rx.cond(
+            TenderState.guidance_loading,
+            rx.skeleton(rx.box(height="140px"), width="100%"),
+            rx.vstack(
+                price_summary(TenderState.summary),
+                rx.cond(
+                    TenderState.summary.found,
+                    rx.vstack(
+                        insight_list(TenderState.summary),
+                        rx.grid(
+                            rx.plotly(data=TenderState.distribution, id="price-distribution"),
+                            rx.plotly(data=TenderState.trend, id="price-trend"),
+                            columns=rx.breakpoints(initial="1", md="2"),
+                            spacing="3",
+                            width="100%",
+                        ),
+                        rx.link("Explorar estos precios en detalle →", href=TenderState.prices_link),
+                        width="100%",
+                        spacing="3",
+                    ),
+                ),
+                width="100%",
+                spacing="3",
+            ),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+@rx.page(route=routes.TENDER, title="Compra Ágil · CompraAgil", on_load=TenderState.load)
+def tender_page() -> rx.Component:
+    return page(
+        rx.cond(
+            TenderState.loading,
+            rx.vstack(rx.skeleton(rx.box(height="40px"), width="60%"), rx.skeleton(rx.box(height="160px"), width="100%"), width="100%", padding_y="1em"),
+            rx.cond(
+                TenderState.found,
+                rx.vstack(_details(), _guidance(), _items(), _quotes(), spacing="5", width="100%", padding_y="1em"),
+                rx.callout(
+                    "No encontramos la Compra Ágil «" + TenderState.codigo + "». Revisa el código o búscala en Buscar.",
+                    icon="search_x",
+                    id="tender-missing",
+                ),
+            ),
+        )
+    )  # fmt: skip

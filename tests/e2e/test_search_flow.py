@@ -1,0 +1,77 @@
+"""Home → search with a filter → a tender → its price guidance; the search URL can be shared."""
+
+import re
+
+import psycopg
+from playwright.sync_api import expect
+
+
+def an_open_tender(product) -> tuple[str, str, int]:
+    """A demo tender still open, the first word of its name's product, and its region."""
+    with psycopg.connect(product.database_url) as conn:
+        codigo, name, region = conn.execute(
+            """
+            SELECT t.codigo, t.name, t.region FROM tenders t
+            WHERE t.source = 'api' AND t.state = 'publicada' AND t.closes_at > now() + interval '2 hours'
+            ORDER BY t.closes_at DESC LIMIT 1
+            """
+        ).fetchone()
+    word = name.removeprefix("Adquisición de ").split()[0]
+    return codigo, word, region
+
+
+def test_search_open_a_tender_and_see_its_price(product, page):
+    codigo, word, region = an_open_tender(product)
+
+    page.goto(product.base_url + "/")
+    page.get_by_role("link", name="Buscar oportunidades").click()
+    expect(page).to_have_url(re.compile(r"/buscar"))
+    page.get_by_label("Buscar").fill(word)
+    page.get_by_label("Región").select_option(str(region))
+    page.locator("#search-submit").click()
+
+    expect(page).to_have_url(
+        re.compile(rf"q={re.escape(word)}.*region={region}|region={region}.*q={re.escape(word)}")
+    )
+    expect(page.locator("#search-total")).to_contain_text("resultado")
+    shared_url = page.url
+    row = page.locator(".result-row").filter(has_text=codigo)
+    expect(row).to_have_count(1)
+    row.get_by_role("link").first.click()
+
+    expect(page).to_have_url(re.compile(rf"/licitacion/{re.escape(codigo)}"))
+    expect(page.locator("#tender-name")).to_be_visible()
+    expect(page.locator("#official-link")).to_have_attribute("href", re.compile(re.escape(codigo)))
+    expect(page.locator("#suggested-price")).to_have_text(
+        re.compile(r"^\$\d{1,3}(\.\d{3})*$"), timeout=30_000
+    )
+    expect(page.locator("#price-distribution .js-plotly-plot")).to_be_visible(timeout=30_000)
+    expect(page.locator("#price-insights")).to_contain_text("Precio sugerido")
+
+    again = page.context.new_page()
+    again.goto(shared_url)
+    expect(again.locator(".result-row").filter(has_text=codigo)).to_have_count(1)
+
+
+def test_search_explains_empty_and_invalid_queries(product, page):
+    page.goto(product.base_url + "/buscar?q=zzzxxqqq&alcance=todas")
+    expect(page.locator("#search-empty")).to_contain_text("Sin resultados para «zzzxxqqq»")
+    page.goto(product.base_url + "/buscar?q=" + "x" * 300)
+    expect(page.locator("#search-error")).to_contain_text("demasiado larga")
+
+
+def test_prices_page_answers_first(product, page):
+    page.goto(product.base_url + "/precios?producto=resma+papel+carta")
+    expect(page.locator("#suggested-price")).to_have_text(re.compile(r"^\$\d"), timeout=30_000)
+    expect(page.locator("#price-trend .js-plotly-plot")).to_be_visible()
+    expect(page.get_by_text("Quién gana")).to_be_visible()
+
+
+def test_search_fits_a_phone_screen(product, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-CL")
+    phone = context.new_page()
+    phone.goto(product.base_url + "/buscar?alcance=abiertas")
+    expect(phone.locator(".result-card").first).to_be_visible()
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert overflow <= 0

@@ -1,0 +1,162 @@
+import math
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from compraagil.chile.rut import Rut, check_digit, format_rut
+from compraagil.db import get_engine, session_scope
+from compraagil.ingest.cot_import import import_cot_file
+from compraagil.pricing.service import PriceQuery, analyze_prices
+from tests.cot_files import header, row, write_csv
+
+TODAY = date(2026, 11, 20)
+GLOVES = "Guantes de nitrilo talla M caja 100"
+
+
+def rut(body: int) -> str:
+    return format_rut(Rut(body, check_digit(body)))
+
+
+def quantile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (what percentile_cont computes)."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@pytest.fixture
+def history(tmp_path):
+    rng = random.Random(3)
+    lines = [header()]
+    for number in range(40):
+        closing = TODAY - timedelta(days=15 * number + 3)
+        chillan = number % 3 == 0
+        unit = (
+            {"CodigoUnidaddeCompra": "2345", "Region": "Región de Ñuble"}
+            if chillan
+            else {
+                "CodigoUnidaddeCompra": "7777",
+                "Region": "Región Metropolitana de Santiago",
+                "RazonSocialUnidaddeCompra": "Hospital San José",
+                "RUTUnidaddeCompra": rut(61608000),
+            }
+        )
+        offers = sorted(
+            round(6500 * (1.15 if chillan else 1.0) * rng.lognormvariate(0, 0.1)) for _ in range(3)
+        )
+        if number == 7:
+            offers[2] = offers[2] * 60  # a typing error in the source: an outlier
+        for position, price in enumerate(offers):
+            lines.append(
+                row(
+                    CodigoCotizacion=f"500-{number}-COT26",
+                    FechaCierreParaCotizar=closing.isoformat(),
+                    FechaPublicacionParaCotizar=(closing - timedelta(days=2)).isoformat(),
+                    ProductoCotizado=GLOVES,
+                    CodigoProducto="42132203",
+                    CantidadSolicitada="10",
+                    MontoTotal=str(price * 10),
+                    ProveedorSeleccionado="si" if position == 0 else "no",
+                    RUTProveedor=rut(76_100_000 + position),
+                    RazonSocialProveedor=f"Proveedor {position + 1} SpA",
+                    **unit,
+                )
+            )
+            lines.append(
+                row(
+                    CodigoCotizacion=f"500-{number}-COT26",
+                    FechaCierreParaCotizar=closing.isoformat(),
+                    ProductoCotizado="Cloro líquido 5 litros",
+                    CodigoProducto="47131801",
+                    CantidadSolicitada="2",
+                    MontoTotal=str(round(3490 * 2 * rng.uniform(0.9, 1.1))),
+                    ProveedorSeleccionado="no",
+                    RUTProveedor=rut(76_100_000 + position),
+                    RazonSocialProveedor=f"Proveedor {position + 1} SpA",
+                    **unit,
+                )
+            )
+    import_cot_file(write_csv(tmp_path / "prices.csv", lines))  # fmt: skip
+
+
+def independent_figures(since: date, region: int | None = None) -> dict:
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT q.unit_price::float8, q.winner, q.region FROM quotes q JOIN products p ON p.id = q.product_id"
+                " WHERE p.name = :name AND q.closing_date >= :since AND q.unit_price > 0"
+            ),
+            {"name": GLOVES.lower(), "since": since},
+        ).all()
+    logs = [math.log(price) for price, _, _ in rows]
+    q1, q3 = quantile(logs, 0.25), quantile(logs, 0.75)
+    low, high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+    kept = [(price, winner, r) for price, winner, r in rows if low <= math.log(price) <= high]
+    scoped = [k for k in kept if region is None or k[2] == region]
+    prices = [price for price, _, _ in scoped]
+    winners = [price for price, winner, _ in scoped if winner]
+    national = quantile([price for price, _, _ in kept], 0.5)
+    return {"removed": len(rows) - len(kept), "prices": prices, "winners": winners, "national": national}
+
+
+def analyze(**fields):
+    with session_scope() as session:
+        return analyze_prices(session=session, query=PriceQuery(**fields), today=TODAY)
+
+
+def test_percentiles_match_an_independent_computation(history):
+    analysis = analyze(product="guantes nitrilo")
+    expected = independent_figures(TODAY - timedelta(days=round(24 * 30.44)))
+
+    assert analysis.matched_products == [GLOVES.lower()]
+    assert analysis.outliers_removed == expected["removed"] == 1
+    for q, value in zip(
+        (0.25, 0.40, 0.50, 0.60, 0.75),
+        (
+            analysis.all_quotes.p25,
+            analysis.all_quotes.p40,
+            analysis.all_quotes.p50,
+            analysis.all_quotes.p60,
+            analysis.all_quotes.p75,
+        ),
+        strict=True,
+    ):
+        assert value == pytest.approx(quantile(expected["prices"], q), rel=1e-9)
+    assert analysis.winning_quotes.n == len(expected["winners"])
+    assert analysis.suggested_price == pytest.approx(quantile(expected["winners"], 0.40), rel=1e-9)
+    assert analysis.sample_size == len(expected["prices"])
+    assert analysis.sample_size >= 100 and analysis.confidence == "alta"
+    assert len(analysis.insights) >= 3
+    assert any("percentil 40" in line for line in analysis.insights)
+
+
+def test_region_narrowing_and_comparison_with_the_national_median(history):
+    narrowed = analyze(product="guantes de nitrilo", region=16)
+    expected = independent_figures(TODAY - timedelta(days=round(24 * 30.44)), region=16)
+    assert narrowed.all_quotes.p50 == pytest.approx(quantile(expected["prices"], 0.5), rel=1e-9)
+    assert narrowed.region_vs_national == pytest.approx(
+        (quantile(expected["prices"], 0.5) / expected["national"] - 1) * 100, rel=1e-9
+    )
+    assert narrowed.region_vs_national > 5
+    assert any("Región de Ñuble se paga un" in line and "más" in line for line in narrowed.insights)
+
+    compared = analyze(product="guantes de nitrilo", region=16, narrow=False)
+    assert compared.all_quotes.n > narrowed.all_quotes.n
+    assert compared.region_vs_national == pytest.approx(narrowed.region_vs_national)
+
+
+def test_window_and_trend(history):
+    recent = analyze(product="guantes de nitrilo", months=6)
+    assert recent.sample_size < analyze(product="guantes de nitrilo").sample_size
+    assert [point.month for point in recent.monthly] == sorted(point.month for point in recent.monthly)
+    assert recent.top_suppliers[0].name == "Proveedor 1 SpA"
+    assert recent.top_suppliers[0].wins == recent.top_suppliers[0].quotes
+
+
+def test_unknown_product_answers_empty():
+    analysis = analyze(product="motor fuera de borda")
+    assert (analysis.sample_size, analysis.suggested_price, analysis.insights) == (0, None, [])

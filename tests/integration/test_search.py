@@ -1,0 +1,121 @@
+import copy
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from compraagil.db import session_scope
+from compraagil.ingest.api_v2.files import import_records
+from compraagil.search.query import SearchQuery, Sort, validation_message
+from compraagil.search.service import search_tenders
+from tests.integration.test_api_v2 import DETAIL_USD
+
+NOW = datetime.now(UTC)
+
+
+def tender(
+    codigo: str,
+    name: str,
+    *,
+    items: list[str],
+    region: int,
+    amount: int,
+    closes_in: timedelta,
+    state="publicada",
+):
+    record = copy.deepcopy(DETAIL_USD)
+    record.update(codigo=codigo, nombre=name, descripcion=f"Requerimiento: {name}", proveedores_cotizando=[])
+    record["estado"] = {"codigo": state}
+    record["presupuesto"] = {"moneda": "CLP", "monto_disponible": amount, "monto_disponible_clp": amount}
+    record["institucion"] = {**record["institucion"], "region": region}
+    record["fechas"] = {
+        "fecha_publicacion": (NOW - timedelta(days=1)).isoformat(),
+        "fecha_cierre": (NOW + closes_in).isoformat(),
+        "fecha_ultimo_cambio": NOW.isoformat(),
+    }
+    record["productos_solicitados"] = [
+        {"codigo_producto": 1, "nombre": item, "cantidad": 1} for item in items
+    ]
+    return record
+
+
+@pytest.fixture
+def tenders():
+    import_records(
+        [
+            tender("100-1-COT26", "Compra de baterías para radios", items=["Batería recargable AA"], region=16,
+                   amount=250_000, closes_in=timedelta(hours=20)),
+            tender("100-2-COT26", "Insumos de enfermería", items=["Guantes de nitrilo talla M", "Mascarillas"],
+                   region=13, amount=1_200_000, closes_in=timedelta(days=5)),
+            tender("100-3-COT26", "Artículos de aseo", items=["Cloro líquido 5 litros"], region=13,
+                   amount=90_000, closes_in=timedelta(days=2, hours=6)),
+            tender("100-4-COT26", "Guantes de cuero para soldador", items=["Guante cuero"], region=8,
+                   amount=400_000, closes_in=-timedelta(days=3), state="cerrada"),
+        ],
+        source="test",
+    )  # fmt: skip
+
+
+def search(**fields):
+    with session_scope() as session:
+        return search_tenders(session=session, query=SearchQuery(**fields))
+
+
+def codes(page) -> list[str]:
+    return [hit.codigo for hit in page.hits]
+
+
+def test_spanish_full_text_ignores_accents_and_stems(tenders):
+    assert codes(search(text="baterias")) == ["100-1-COT26"]
+    assert codes(search(text="BATERÍA")) == ["100-1-COT26"]
+    assert set(codes(search(text="guante"))) == {"100-2-COT26", "100-4-COT26"}
+
+
+def test_requested_items_are_searched_and_typos_still_match(tenders):
+    assert codes(search(text="nitrilo")) == ["100-2-COT26"]
+    assert codes(search(text="nitrillo")) == ["100-2-COT26"]
+
+
+def test_filters_combine(tenders):
+    assert codes(search(text="guantes", open_only=True)) == ["100-2-COT26"]
+    assert codes(search(region=13, sort=Sort.AMOUNT)) == ["100-2-COT26", "100-3-COT26"]
+    assert codes(search(min_amount=100_000, max_amount=500_000, sort=Sort.AMOUNT)) == [
+        "100-4-COT26",
+        "100-1-COT26",
+    ]
+    assert codes(search(closes_within_days=1)) == ["100-1-COT26"]
+    assert codes(search(open_only=True, sort=Sort.CLOSING)) == ["100-1-COT26", "100-3-COT26", "100-2-COT26"]
+
+
+def test_pagination_and_exact_total(tenders):
+    first = search(sort=Sort.CLOSING, page_size=3)
+    second = search(sort=Sort.CLOSING, page_size=3, page=2)
+    assert (first.total, first.total_is_estimate) == (4, False)
+    assert len(first.hits) == 3 and len(second.hits) == 1
+    assert not set(codes(first)) & set(codes(second))
+
+
+def test_matched_words_are_highlighted(tenders):
+    hit = search(text="baterías").hits[0]
+    assert ("baterías", True) in hit.name_segments
+    assert "".join(text for text, _ in hit.name_segments) == "Compra de baterías para radios"
+
+
+@pytest.mark.parametrize(
+    "text", ["'; DROP TABLE tenders; --", "🧤 guantes", 'guantes" OR 1=1', "a & | ! ( ) : *", "\x00"]
+)
+def test_hostile_text_gives_a_clean_result(tenders, text):
+    page = search(text=text)
+    assert page.total >= 0
+
+
+def test_bad_input_gets_a_clear_message():
+    with pytest.raises(ValidationError) as too_long:
+        SearchQuery(text="x" * 10_000)
+    assert validation_message(too_long.value) == "La búsqueda es demasiado larga: usa hasta 200 caracteres"
+    with pytest.raises(ValidationError) as inverted:
+        SearchQuery(min_amount=10, max_amount=5)
+    assert validation_message(inverted.value) == "El monto mínimo es mayor que el máximo"
+    with pytest.raises(ValidationError) as region:
+        SearchQuery(region=17)
+    assert validation_message(region.value) == "Filtro «region» inválido"
