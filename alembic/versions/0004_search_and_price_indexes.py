@@ -38,13 +38,9 @@ CREATE INDEX products_name_trgm ON products USING gin (fold(name) gin_trgm_ops);
 -- Price lookups read only this index: the product's rows in a date window, with what they need.
 CREATE INDEX quotes_product_lookup ON quotes (product_id, closing_date)
     INCLUDE (unit_price, winner, supplier_id, buyer_id, region, currency);
-CREATE INDEX quotes_supplier ON quotes (supplier_id, closing_date);
-CREATE INDEX quotes_buyer ON quotes (buyer_id, closing_date);
 """
 
 DOWNGRADE = """
-DROP INDEX IF EXISTS quotes_buyer;
-DROP INDEX IF EXISTS quotes_supplier;
 DROP INDEX IF EXISTS quotes_product_lookup;
 DROP INDEX IF EXISTS products_name_trgm;
 DROP INDEX IF EXISTS tenders_region_closes_at;

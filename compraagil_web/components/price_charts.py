@@ -9,27 +9,40 @@ from compraagil.pricing.service import PriceAnalysis
 ACCENT = "#12a594"
 LAYOUT = {
     "separators": ",.",
-    "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+    "margin": {"l": 60, "r": 20, "t": 90, "b": 50},
     "height": 320,
-    "template": "plotly_white",
+    "plot_bgcolor": "white",
+    "paper_bgcolor": "white",
     "font": {"family": "system-ui, sans-serif", "size": 12},
 }
+GRID = {"gridcolor": "#eceeee", "zeroline": False}
 
 
 def distribution(analysis: PriceAnalysis) -> go.Figure:
-    """Histogram of unit prices with the competitive, suggested and safe prices marked."""
+    """Histogram of unit prices with the competitive, suggested and safe prices marked (and named
+    in the legend, where their labels cannot collide)."""
     figure = go.Figure(
-        go.Histogram(x=analysis.price_sample, nbinsx=40, marker_color="#b8d8d3", name="Precios")
+        go.Histogram(
+            x=analysis.price_sample, nbinsx=40, marker_color="#b8d8d3", name="Precios", showlegend=False
+        )
     )
     figures = analysis.winning_quotes or analysis.all_quotes
     if figures and analysis.suggested_price:
-        for value, label, dash in (
-            (figures.p25, "Competitivo (p25)", "dot"),
-            (analysis.suggested_price, "Sugerido (p40)", "solid"),
-            (figures.p60, "Seguro (p60)", "dash"),
-        ):
-            figure.add_vline(
-                x=value, line_color=ACCENT, line_dash=dash, annotation_text=f"{label}: {format_clp(value)}"
+        marks = (
+            (figures.p25, "Competitivo", "dot"),
+            (analysis.suggested_price, "Sugerido", "solid"),
+            (figures.p60, "Seguro", "dash"),
+        )
+        for value, label, dash in marks:
+            figure.add_vline(x=value, line_color=ACCENT, line_dash=dash, line_width=2)
+            figure.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="lines",
+                    name=f"{label} {format_clp(value)}",
+                    line={"color": ACCENT, "dash": dash, "width": 2},
+                )
             )
     title = (
         f"El precio sugerido es {format_clp(analysis.suggested_price)}"
@@ -38,9 +51,9 @@ def distribution(analysis: PriceAnalysis) -> go.Figure:
     )
     figure.update_layout(
         title=title,
-        xaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f"},
-        yaxis={"title": "Cotizaciones"},
-        showlegend=False,
+        xaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f", **GRID},
+        yaxis={"title": "Cotizaciones", **GRID},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
         **LAYOUT,
     )
     return figure
@@ -60,8 +73,8 @@ def trend(analysis: PriceAnalysis) -> go.Figure:
         title = "Mediana mensual"
     figure.update_layout(
         title=title,
-        xaxis={"title": "Mes"},
-        yaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f"},
+        xaxis={"title": "Mes", **GRID},
+        yaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f", **GRID},
         showlegend=False,
         **LAYOUT,
     )

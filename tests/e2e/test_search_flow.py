@@ -45,7 +45,7 @@ def test_search_open_a_tender_and_see_its_price(product, page):
     expect(page.locator("#suggested-price")).to_have_text(
         re.compile(r"^\$\d{1,3}(\.\d{3})*$"), timeout=30_000
     )
-    expect(page.locator("#price-distribution .js-plotly-plot")).to_be_visible(timeout=30_000)
+    expect(page.locator("#price-distribution .main-svg").first).to_be_visible(timeout=30_000)
     expect(page.locator("#price-insights")).to_contain_text("Precio sugerido")
 
     again = page.context.new_page()
@@ -63,7 +63,7 @@ def test_search_explains_empty_and_invalid_queries(product, page):
 def test_prices_page_answers_first(product, page):
     page.goto(product.base_url + "/precios?producto=resma+papel+carta")
     expect(page.locator("#suggested-price")).to_have_text(re.compile(r"^\$\d"), timeout=30_000)
-    expect(page.locator("#price-trend .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#price-trend .main-svg").first).to_be_visible()
     expect(page.get_by_text("Quién gana")).to_be_visible()
 
 
