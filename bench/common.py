@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from compraagil import devservices, migrations
-from compraagil.config import use_servers
 from compraagil.ingest import demo
 from compraagil.ingest.synthetic import vocabulary
+from compraagil.servers import use_servers
 
 
 @contextmanager

@@ -112,6 +112,7 @@ def run() -> int:
             REDIS_URL=redis_url,
             PATH=f"{TOOLS_BIN}:{child_environment().get('PATH', '')}",
             REFLEX_TELEMETRY_ENABLED="false",
+            REFLEX_WEB_WORKDIR=str(settings.data_dir / "web"),
             REFLEX_CHECK_LATEST_VERSION="false",
         )
         python = sys.executable

@@ -4,7 +4,7 @@ import reflex as rx
 
 from compraagil.logs import configure_logging
 from compraagil_web.api import api
-from compraagil_web.pages import home, prices, search, tender, upcoming  # noqa: F401  (pages register with @rx.page)
+from compraagil_web.pages import home, prices, profiles, search, tender, upcoming  # noqa: F401  (pages register with @rx.page)
 
 configure_logging("web")
 

@@ -8,6 +8,8 @@ PRICES = "/precios"
 ALERTS = "/alertas"
 ACCOUNT = "/cuenta"
 TENDER = "/licitacion/[codigo]"
+BUYER = "/organismo/[buyer_id]"
+SUPPLIER = "/proveedor/[rut]"
 
 NAVIGATION = (
     ("Buscar", SEARCH),
@@ -19,6 +21,14 @@ NAVIGATION = (
 
 def tender_url(codigo: str) -> str:
     return f"/licitacion/{quote(codigo)}"
+
+
+def buyer_url(buyer_id: int) -> str:
+    return f"/organismo/{buyer_id}"
+
+
+def supplier_url(rut: str) -> str:
+    return f"/proveedor/{quote(rut)}"
 
 
 def prices_url(product: str, **filters: object) -> str:

@@ -27,9 +27,10 @@ ALTER TABLE tenders ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
     || setweight(to_tsvector('es_unaccent', coalesce(items_text, '')), 'B')
     || setweight(to_tsvector('es_unaccent', coalesce(description, '')), 'C')
 ) STORED;
+ALTER TABLE tenders ADD COLUMN search_document text
+    GENERATED ALWAYS AS (fold(name || ' ' || coalesce(items_text, ''))) STORED;
 CREATE INDEX tenders_search_vector ON tenders USING gin (search_vector);
-CREATE INDEX tenders_search_trgm ON tenders
-    USING gin (fold(name || ' ' || coalesce(items_text, '')) gin_trgm_ops);
+CREATE INDEX tenders_search_trgm ON tenders USING gin (search_document gin_trgm_ops);
 CREATE INDEX tenders_closes_at ON tenders (closes_at);
 CREATE INDEX tenders_region_closes_at ON tenders (region, closes_at);
 
@@ -47,6 +48,7 @@ DROP INDEX IF EXISTS tenders_region_closes_at;
 DROP INDEX IF EXISTS tenders_closes_at;
 DROP INDEX IF EXISTS tenders_search_trgm;
 DROP INDEX IF EXISTS tenders_search_vector;
+ALTER TABLE tenders DROP COLUMN search_document;
 ALTER TABLE tenders DROP COLUMN search_vector;
 ALTER TABLE tenders DROP COLUMN items_text;
 DROP FUNCTION fold(text);

@@ -14,12 +14,15 @@ from compraagil.search.query import SearchQuery, Sort
 EXACT_COUNT_LIMIT = 1000
 MARK_START, MARK_END = "\x02", "\x03"
 
-DOCUMENT = "fold(t.name || ' ' || coalesce(t.items_text, ''))"
-TEXT_MATCH = f"(t.search_vector @@ websearch_to_tsquery('es_unaccent', :text) OR {DOCUMENT} %> fold(:text))"
-SCORE = (
-    f"ts_rank_cd(t.search_vector, websearch_to_tsquery('es_unaccent', :text)) "
-    f"+ word_similarity(fold(:text), {DOCUMENT})"
-)
+FULL_TEXT = "t.search_vector @@ websearch_to_tsquery('es_unaccent', :text)"
+FUZZY = """t.id IN (
+    SELECT id FROM tenders WHERE search_vector @@ websearch_to_tsquery('es_unaccent', :text)
+    UNION
+    SELECT id FROM tenders WHERE search_document %> fold(:text)
+)"""
+"""Typos: full text or trigram word similarity, each arm answered by its own GIN index."""
+RANK = "ts_rank_cd(t.search_vector, websearch_to_tsquery('es_unaccent', :text))"
+FUZZY_RANK = f"{RANK} + word_similarity(fold(:text), t.search_document)"
 ORDER = {
     Sort.RELEVANCE: "score DESC, t.closes_at DESC NULLS LAST",
     Sort.CLOSING: "t.closes_at ASC NULLS LAST, t.id",
@@ -49,10 +52,10 @@ class SearchPage(BaseModel):
     page_size: int
 
 
-def _filters(query: SearchQuery) -> tuple[list[str], dict]:
+def _filters(query: SearchQuery, *, fuzzy: bool = False) -> tuple[list[str], dict]:
     clauses, params = [], {}
     if query.text:
-        clauses.append(TEXT_MATCH)
+        clauses.append(FUZZY if fuzzy else FULL_TEXT)
         params["text"] = query.text
     if query.states:
         clauses.append("t.state = ANY(:states)")
@@ -112,15 +115,22 @@ def _count(session: Session, where: str, params: dict) -> tuple[int, bool]:
 
 
 def _search(session: Session, query: SearchQuery) -> SearchPage:
+    """Full text first; when it finds nothing, trigram matching joins in, for typos."""
     clauses, params = _filters(query)
     where = " AND ".join(clauses)
+    total, estimated = _count(session, where, params)
+    score = RANK if query.text else "0"
+    if query.text and total == 0:
+        clauses, params = _filters(query, fuzzy=True)
+        where = " AND ".join(clauses)
+        total, estimated = _count(session, where, params)
+        score = FUZZY_RANK
     headline = (
         f"ts_headline('es_unaccent', t.name, websearch_to_tsquery('es_unaccent', :text),"
         f" 'StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true')"
         if query.text
         else "t.name"
     )
-    score = SCORE if query.text else "0"
     sort = ORDER[query.sort] if query.text or query.sort is not Sort.RELEVANCE else ORDER[Sort.CLOSING]
     rows = session.execute(
         text(
@@ -135,7 +145,6 @@ def _search(session: Session, query: SearchQuery) -> SearchPage:
         ),
         {**params, "limit": query.page_size, "offset": query.offset},
     ).all()
-    total, estimated = _count(session, where, params)
     return SearchPage(
         hits=[
             TenderHit(

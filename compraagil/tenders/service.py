@@ -7,11 +7,9 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlmodel import Session
 
+from compraagil.errors import NotFound
+
 OFFICIAL_RECORD_URL = "https://compra-agil.mercadopublico.cl/resumen-cotizacion/{codigo}"
-
-
-class NotFound(LookupError):
-    """No tender has that code."""
 
 
 class TenderItemView(BaseModel):

@@ -6,6 +6,7 @@ import reflex as rx
 
 from compraagil.chile.money import format_clp, format_count
 from compraagil.pricing.service import PriceAnalysis
+from compraagil_web.routes import supplier_url
 
 CONFIDENCE_COLORS = {"alta": "green", "media": "amber", "baja": "red"}
 
@@ -14,6 +15,7 @@ CONFIDENCE_COLORS = {"alta": "green", "media": "amber", "baja": "red"}
 class SupplierRow:
     name: str
     rut: str
+    href: str
     wins: str
     win_rate: str
     median: str
@@ -58,7 +60,9 @@ def summarize(product: str, analysis: PriceAnalysis) -> PriceSummary:
         matched=", ".join(analysis.matched_products[:3]),
         insights=analysis.insights,
         suppliers=[
-            SupplierRow(s.name, s.rut, str(s.wins), f"{s.win_rate:.0%}", format_clp(s.median))
+            SupplierRow(
+                s.name, s.rut, supplier_url(s.rut), str(s.wins), f"{s.win_rate:.0%}", format_clp(s.median)
+            )
             for s in analysis.top_suppliers
         ],
     )

@@ -116,7 +116,11 @@ def _suppliers() -> rx.Component:
                 PricesState.summary.suppliers,
                 lambda s: rx.table.row(
                     rx.table.cell(
-                        rx.vstack(rx.text(s.name), rx.text(s.rut, size="1", color_scheme="gray"), spacing="0")
+                        rx.vstack(
+                            rx.link(s.name, href=s.href),
+                            rx.text(s.rut, size="1", color_scheme="gray"),
+                            spacing="0",
+                        )
                     ),
                     rx.table.cell(s.wins, justify="end"),
                     rx.table.cell(s.win_rate, justify="end"),

@@ -13,8 +13,9 @@ from compraagil.chile.dates import closing_label, format_datetime
 from compraagil.chile.money import format_clp, format_quantity
 from compraagil.chile.regions import REGIONS
 from compraagil.db import session_scope
+from compraagil.errors import NotFound
 from compraagil.pricing.service import PriceQuery, analyze_prices
-from compraagil.tenders.service import NotFound, TenderDetail, get_tender
+from compraagil.tenders.service import TenderDetail, get_tender
 from compraagil_web import routes
 from compraagil_web.components import price_charts
 from compraagil_web.components.layout import page
@@ -33,6 +34,7 @@ class ItemRow:
 @dataclasses.dataclass
 class QuoteRow:
     supplier: str
+    supplier_href: str
     product: str
     unit_price: str
     amount: str
@@ -47,6 +49,7 @@ class TenderState(rx.State):
     description: str = ""
     state_label: str = ""
     organismo: str = ""
+    buyer_href: str = ""
     region: str = ""
     published: str = ""
     closes: str = ""
@@ -69,6 +72,7 @@ class TenderState(rx.State):
         self.description = detail.description or ""
         self.state_label = detail.state.replace("_", " ").capitalize()
         self.organismo = " · ".join(filter(None, (detail.organismo, detail.unit_name)))
+        self.buyer_href = routes.buyer_url(detail.buyer_id) if detail.buyer_id else ""
         self.region = REGIONS.get(detail.region, "") if detail.region else ""
         self.published, self.closes = format_datetime(detail.published_at), format_datetime(detail.closes_at)
         self.closes_label, self.urgency = label, urgency
@@ -83,7 +87,14 @@ class TenderState(rx.State):
             for i in detail.items
         ]
         self.quotes = [
-            QuoteRow(q.supplier, q.product, format_clp(q.unit_price), format_clp(q.amount), q.winner)
+            QuoteRow(
+                q.supplier,
+                routes.supplier_url(q.rut),
+                q.product,
+                format_clp(q.unit_price),
+                format_clp(q.amount),
+                q.winner,
+            )
             for q in detail.quotes
         ]
 
@@ -138,7 +149,7 @@ def _details() -> rx.Component:
             align="center",
         ),
         rx.heading(TenderState.name, size="6", id="tender-name"),
-        rx.text(TenderState.organismo, color_scheme="gray"),
+        rx.link(TenderState.organismo, href=TenderState.buyer_href, color_scheme="gray", id="buyer-link"),
         rx.grid(
             _fact("Monto disponible", TenderState.amount),
             _fact("Cierre", TenderState.closes),
@@ -201,7 +212,7 @@ def _quotes() -> rx.Component:
                     rx.foreach(
                         TenderState.quotes,
                         lambda q: rx.table.row(
-                            rx.table.cell(rx.hstack(rx.text(q.supplier), rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")))),
+                            rx.table.cell(rx.hstack(rx.link(q.supplier, href=q.supplier_href), rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")))),
                             rx.table.cell(q.product),
                             rx.table.cell(q.unit_price, justify="end"),
                             rx.table.cell(q.amount, justify="end"),

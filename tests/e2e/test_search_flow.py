@@ -75,3 +75,18 @@ def test_search_fits_a_phone_screen(product, browser):
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     context.close()
     assert overflow <= 0
+
+
+def test_profiles_are_one_click_away(product, page):
+    codigo, _, _ = an_open_tender(product)
+    page.goto(f"{product.base_url}/licitacion/{codigo}")
+    page.locator("#buyer-link").click()
+    expect(page).to_have_url(re.compile(r"/organismo/\d+"))
+    expect(page.locator("#profile-name")).not_to_be_empty()
+    expect(page.locator("#buyer-processes")).to_have_text(re.compile(r"^\d"))
+
+    page.goto(product.base_url + "/precios?producto=resma+papel+carta")
+    page.get_by_role("table").get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/proveedor/\d+-[\dK]"))
+    expect(page.locator("#supplier-wins")).to_contain_text(" de ")
+    expect(page.locator("#supplier-price-position")).to_contain_text("mediana")

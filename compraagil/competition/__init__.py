@@ -1,0 +1,1 @@
+"""Market insight: who buys what from whom, and how suppliers fare."""

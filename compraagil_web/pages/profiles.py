@@ -1,0 +1,189 @@
+"""Organismo and Proveedor: who buys what from whom, and how a supplier fares against the market."""
+
+import logging
+from datetime import datetime
+from urllib.parse import unquote
+
+import reflex as rx
+
+from compraagil.chile.dates import SANTIAGO
+from compraagil.chile.money import format_clp, format_count
+from compraagil.chile.regions import REGIONS, SHORT_NAMES
+from compraagil.chile.rut import InvalidRut, format_rut, parse_rut
+from compraagil.competition.service import buyer_profile, supplier_profile
+from compraagil.db import session_scope
+from compraagil.errors import NotFound
+from compraagil_web import routes
+from compraagil_web.components.layout import page
+from compraagil_web.components.ranked import RankedRow, ranked_list
+
+log = logging.getLogger(__name__)
+
+
+def _last_segment(path: str) -> str:
+    return unquote(path.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _figure(label: str, value, test_id: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="1", color_scheme="gray"),
+            rx.heading(value, size="5", id=test_id),
+            spacing="1",
+        ),
+        width="100%",
+    )
+
+
+class BuyerState(rx.State):
+    loading: bool = True
+    found: bool = True
+    organismo: str = ""
+    subtitle: str = ""
+    processes: str = ""
+    spend: str = ""
+    average_quotes: str = ""
+    products: list[RankedRow] = []
+    suppliers: list[RankedRow] = []
+
+    @rx.event
+    def load(self):
+        self.loading = True
+        yield
+        key = _last_segment(self.router.url.path)
+        try:
+            with session_scope() as session:
+                profile = buyer_profile(
+                    session=session, buyer_id=int(key), today=datetime.now(SANTIAGO).date()
+                )
+        except (NotFound, ValueError):
+            self.found, self.loading = False, False
+            return
+        self.found = True
+        self.organismo = profile.organismo
+        region = REGIONS.get(profile.region, "") if profile.region else ""
+        self.subtitle = f"{profile.units} unidad{'es' if profile.units != 1 else ''} de compra · {region}"
+        self.processes = format_count(profile.processes)
+        self.spend = format_clp(profile.spend)
+        self.average_quotes = f"{profile.average_quotes:.1f}".replace(".", ",")
+        self.products = [RankedRow(p.name, format_count(p.count)) for p in profile.products]
+        self.suppliers = [
+            RankedRow(s.name, format_count(s.count), format_clp(s.extra)) for s in profile.suppliers
+        ]
+        self.loading = False
+
+
+class SupplierState(rx.State):
+    loading: bool = True
+    found: bool = True
+    name: str = ""
+    subtitle: str = ""
+    quotes: str = ""
+    wins: str = ""
+    win_rate: str = ""
+    price_position: str = ""
+    regions: list[RankedRow] = []
+    buyers: list[RankedRow] = []
+
+    @rx.event
+    def load(self):
+        self.loading = True
+        yield
+        try:
+            rut = parse_rut(_last_segment(self.router.url.path))
+            with session_scope() as session:
+                profile = supplier_profile(
+                    session=session, rut=rut.compact, today=datetime.now(SANTIAGO).date()
+                )
+        except (NotFound, InvalidRut):
+            self.found, self.loading = False, False
+            return
+        self.found = True
+        self.name = profile.name
+        self.subtitle = f"RUT {format_rut(rut)}" + (f" · {profile.size}" if profile.size else "")
+        self.quotes = format_count(profile.quotes)
+        self.wins = f"{format_count(profile.wins)} de {format_count(profile.processes)}"
+        self.win_rate = f"{profile.wins / profile.processes:.0%}" if profile.processes else "—"
+        if profile.price_position is None:
+            self.price_position = "Sin datos"
+        else:
+            side = "sobre" if profile.price_position > 0 else "bajo"
+            self.price_position = f"{abs(profile.price_position):.0f} % {side} la mediana"
+        self.regions = [
+            RankedRow(SHORT_NAMES.get(int(r.name), r.name), format_count(r.count)) for r in profile.regions
+        ]
+        self.buyers = [RankedRow(b.name, format_count(b.count)) for b in profile.buyers]
+        self.loading = False
+
+
+def _frame(state, title, subtitle, figures: rx.Component, lists: rx.Component, missing: str) -> rx.Component:
+    return page(
+        rx.cond(
+            state.loading,
+            rx.vstack(rx.skeleton(rx.box(height="40px"), width="50%"), rx.skeleton(rx.box(height="200px"), width="100%"), width="100%"),
+            rx.cond(
+                state.found,
+                rx.vstack(
+                    rx.heading(title, size="7", id="profile-name"),
+                    rx.text(subtitle, color_scheme="gray"),
+                    figures,
+                    lists,
+                    spacing="4",
+                    width="100%",
+                    padding_y="1em",
+                ),
+                rx.callout(missing, icon="search_x", id="profile-missing"),
+            ),
+        )
+    )  # fmt: skip
+
+
+@rx.page(route=routes.BUYER, title="Organismo · CompraAgil", on_load=BuyerState.load)
+def buyer_page() -> rx.Component:
+    return _frame(
+        BuyerState,
+        BuyerState.organismo,
+        BuyerState.subtitle,
+        rx.grid(
+            _figure("Compras Ágiles (24 meses)", BuyerState.processes, "buyer-processes"),
+            _figure("Monto adjudicado", BuyerState.spend, "buyer-spend"),
+            _figure("Proveedores por proceso", BuyerState.average_quotes, "buyer-average-quotes"),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.grid(
+            ranked_list("Lo que más compra", BuyerState.products, "procesos", "buyer-products"),
+            ranked_list("Proveedores preferidos", BuyerState.suppliers, "adjudicaciones", "buyer-suppliers"),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        "No encontramos ese organismo.",
+    )
+
+
+@rx.page(route=routes.SUPPLIER, title="Proveedor · CompraAgil", on_load=SupplierState.load)
+def supplier_page() -> rx.Component:
+    return _frame(
+        SupplierState,
+        SupplierState.name,
+        SupplierState.subtitle,
+        rx.grid(
+            _figure("Procesos ganados", SupplierState.wins, "supplier-wins"),
+            _figure("Tasa de éxito", SupplierState.win_rate, "supplier-win-rate"),
+            _figure("Cotizaciones", SupplierState.quotes, "supplier-quotes"),
+            _figure("Precio frente al mercado", SupplierState.price_position, "supplier-price-position"),
+            columns=rx.breakpoints(initial="1", sm="2", md="4"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.grid(
+            ranked_list("Dónde cotiza", SupplierState.regions, "procesos", "supplier-regions"),
+            ranked_list("A quién le vende", SupplierState.buyers, "procesos", "supplier-buyers"),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        "No encontramos ese proveedor. Revisa el RUT.",
+    )
