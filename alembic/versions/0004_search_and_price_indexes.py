@@ -30,7 +30,15 @@ ALTER TABLE tenders ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
 ALTER TABLE tenders ADD COLUMN search_document text
     GENERATED ALWAYS AS (fold(name || ' ' || coalesce(items_text, ''))) STORED;
 CREATE INDEX tenders_search_vector ON tenders USING gin (search_vector);
-CREATE INDEX tenders_search_trgm ON tenders USING gin (search_document gin_trgm_ops);
+
+-- The words people can be searching for, to correct typos word by word («nitrillo» → «nitrilo»).
+CREATE MATERIALIZED VIEW search_vocabulary AS
+SELECT word, count(*) AS frequency
+FROM tenders, regexp_split_to_table(search_document, '[^[:alnum:]]+') AS word
+WHERE length(word) >= 3
+GROUP BY word;
+CREATE UNIQUE INDEX search_vocabulary_word ON search_vocabulary (word);
+CREATE INDEX search_vocabulary_trgm ON search_vocabulary USING gin (word gin_trgm_ops);
 CREATE INDEX tenders_closes_at ON tenders (closes_at);
 CREATE INDEX tenders_region_closes_at ON tenders (region, closes_at);
 
@@ -46,7 +54,7 @@ DROP INDEX IF EXISTS quotes_product_lookup;
 DROP INDEX IF EXISTS products_name_trgm;
 DROP INDEX IF EXISTS tenders_region_closes_at;
 DROP INDEX IF EXISTS tenders_closes_at;
-DROP INDEX IF EXISTS tenders_search_trgm;
+DROP MATERIALIZED VIEW IF EXISTS search_vocabulary;
 DROP INDEX IF EXISTS tenders_search_vector;
 ALTER TABLE tenders DROP COLUMN search_document;
 ALTER TABLE tenders DROP COLUMN search_vector;

@@ -8,6 +8,7 @@ import psycopg
 from compraagil import cache
 from compraagil.ingest.copy_format import copy_line
 from compraagil.metrics import IMPORT_ROWS
+from compraagil.search import vocabulary
 
 
 @dataclass
@@ -65,8 +66,9 @@ def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, m
 
 
 def landed(counts: ImportCounts) -> None:
-    """After a run's commit: cached figures that its data changes are dropped."""
+    """After a run's commit: the search vocabulary follows the new data, cached figures are dropped."""
     if counts.inserted or counts.updated:
+        vocabulary.refresh()
         cache.invalidate()
 
 

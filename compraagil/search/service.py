@@ -10,19 +10,13 @@ from sqlmodel import Session
 
 from compraagil import cache
 from compraagil.search.query import SearchQuery, Sort
+from compraagil.search.vocabulary import corrected
 
 EXACT_COUNT_LIMIT = 1000
 MARK_START, MARK_END = "\x02", "\x03"
 
 FULL_TEXT = "t.search_vector @@ websearch_to_tsquery('es_unaccent', :text)"
-FUZZY = """t.id IN (
-    SELECT id FROM tenders WHERE search_vector @@ websearch_to_tsquery('es_unaccent', :text)
-    UNION
-    SELECT id FROM tenders WHERE search_document %> fold(:text)
-)"""
-"""Typos: full text or trigram word similarity, each arm answered by its own GIN index."""
 RANK = "ts_rank_cd(t.search_vector, websearch_to_tsquery('es_unaccent', :text))"
-FUZZY_RANK = f"{RANK} + word_similarity(fold(:text), t.search_document)"
 ORDER = {
     Sort.RELEVANCE: "score DESC, t.closes_at DESC NULLS LAST",
     Sort.CLOSING: "t.closes_at ASC NULLS LAST, t.id",
@@ -50,12 +44,14 @@ class SearchPage(BaseModel):
     total_is_estimate: bool
     page: int
     page_size: int
+    corrected_text: str | None = None
+    """When the query had typos: what was searched instead."""
 
 
-def _filters(query: SearchQuery, *, fuzzy: bool = False) -> tuple[list[str], dict]:
+def _filters(query: SearchQuery) -> tuple[list[str], dict]:
     clauses, params = [], {}
     if query.text:
-        clauses.append(FUZZY if fuzzy else FULL_TEXT)
+        clauses.append(FULL_TEXT)
         params["text"] = query.text
     if query.states:
         clauses.append("t.state = ANY(:states)")
@@ -115,16 +111,18 @@ def _count(session: Session, where: str, params: dict) -> tuple[int, bool]:
 
 
 def _search(session: Session, query: SearchQuery) -> SearchPage:
-    """Full text first; when it finds nothing, trigram matching joins in, for typos."""
+    """Full text; when it finds nothing, the query's misspelt words are corrected and it runs again."""
     clauses, params = _filters(query)
     where = " AND ".join(clauses)
     total, estimated = _count(session, where, params)
-    score = RANK if query.text else "0"
-    if query.text and total == 0:
-        clauses, params = _filters(query, fuzzy=True)
+    corrected_text = None
+    if query.text and total == 0 and (fixed := corrected(session=session, query=query.text)):
+        query = query.model_copy(update={"text": fixed})
+        clauses, params = _filters(query)
         where = " AND ".join(clauses)
         total, estimated = _count(session, where, params)
-        score = FUZZY_RANK
+        corrected_text = fixed if total else None
+    score = RANK if query.text else "0"
     headline = (
         f"ts_headline('es_unaccent', t.name, websearch_to_tsquery('es_unaccent', :text),"
         f" 'StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true')"
@@ -164,6 +162,7 @@ def _search(session: Session, query: SearchQuery) -> SearchPage:
         ],
         total=total,
         total_is_estimate=estimated,
+        corrected_text=corrected_text,
         page=query.page,
         page_size=query.page_size,
     )

@@ -83,6 +83,7 @@ class SearchState(rx.State):
     page: int = 1
     rows: list[ResultRow] = []
     total_label: str = ""
+    corrected: str = ""
     error: str = ""
     loading: bool = False
     has_next: bool = False
@@ -132,6 +133,7 @@ class SearchState(rx.State):
         prefix = "Más de " if result.total_is_estimate else ""
         noun = "resultado" if result.total == 1 else "resultados"
         self.total_label = f"{prefix}{format_count(result.total)} {noun}"
+        self.corrected = result.corrected_text or ""
         self.has_next = result.page * result.page_size < result.total
         self.loading = False
 
@@ -219,6 +221,10 @@ def results() -> rx.Component:
                 SearchState.rows.length() > 0,
                 rx.vstack(
                     rx.text(SearchState.total_label, size="2", color_scheme="gray", id="search-total"),
+                    rx.cond(
+                        SearchState.corrected != "",
+                        rx.text("Mostramos resultados para «", SearchState.corrected, "»", size="2", id="search-corrected"),
+                    ),
                     tender_list(SearchState.rows),
                     rx.hstack(
                         rx.button("← Anterior", variant="soft", on_click=SearchState.previous_page, disabled=SearchState.page <= 1),

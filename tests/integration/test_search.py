@@ -71,9 +71,12 @@ def test_spanish_full_text_ignores_accents_and_stems(tenders):
     assert set(codes(search(text="guante"))) == {"100-2-COT26", "100-4-COT26"}
 
 
-def test_requested_items_are_searched_and_typos_still_match(tenders):
+def test_requested_items_are_searched_and_typos_are_corrected(tenders):
     assert codes(search(text="nitrilo")) == ["100-2-COT26"]
-    assert codes(search(text="nitrillo")) == ["100-2-COT26"]
+    typo = search(text="guantes nitrillo")
+    assert codes(typo) == ["100-2-COT26"]
+    assert typo.corrected_text == "guantes nitrilo"
+    assert search(text="nitrilo").corrected_text is None
 
 
 def test_filters_combine(tenders):
