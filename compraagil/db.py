@@ -10,9 +10,8 @@ from sqlmodel import Session
 
 from compraagil.config import get_settings
 
-
-class DatabaseUnavailable(RuntimeError):
-    """The configured database cannot be reached."""
+SESSION_OPTIONS = "-c timezone=America/Santiago"
+"""Dates people type are Chilean calendar days, so comparisons with them happen in Santiago time."""
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -46,7 +45,7 @@ def get_engine() -> Engine:
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
-        connect_args={"connect_timeout": 5},
+        connect_args={"connect_timeout": 5, "options": SESSION_OPTIONS},
     )
 
 
@@ -72,5 +71,5 @@ def session_scope() -> Iterator[Session]:
 @contextmanager
 def connect() -> Iterator[psycopg.Connection]:
     """A plain psycopg connection for bulk work (autocommit; group statements with `conn.transaction()`)."""
-    with psycopg.connect(libpq_url(database_url()), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(database_url()), autocommit=True, options=SESSION_OPTIONS) as conn:
         yield conn

@@ -1,17 +1,18 @@
 """Live figures of what the database holds."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlmodel import Session
+
+from compraagil import cache
 
 OPEN_STATE = "publicada"
 EXACT_COUNT_BELOW = 500_000
 
 
-@dataclass(frozen=True)
-class HomeFigures:
+class HomeFigures(BaseModel):
     """What the home page shows: open tenders, quotes in history, the last finished import."""
 
     open_tenders: int
@@ -37,7 +38,11 @@ def count_quotes(*, session: Session) -> tuple[int, bool]:
 
 
 def home_figures(*, session: Session) -> HomeFigures:
-    """Open tenders still taking quotes, history size, and the last successful import."""
+    """Open tenders still taking quotes, history size, and the last successful import (cached)."""
+    return cache.cached("dashboard", {"figures": "home"}, HomeFigures, lambda: _home_figures(session))
+
+
+def _home_figures(session: Session) -> HomeFigures:
     open_tenders, last_import_at = session.execute(
         text(
             """

@@ -24,6 +24,7 @@ class SearchQuery(BaseModel):
     states: list[str] = Field(default_factory=list)
     region: int | None = Field(default=None, ge=1, le=16)
     buyer_id: int | None = None
+    organismo: str = Field(default="", max_length=MAX_QUERY_LENGTH)
     min_amount: int | None = Field(default=None, ge=0)
     max_amount: int | None = Field(default=None, ge=0)
     published_from: date | None = None
@@ -60,6 +61,13 @@ class SearchQuery(BaseModel):
         return (self.page - 1) * self.page_size
 
 
+FIELD_LABELS = {
+    "region": "región", "min_amount": "monto mínimo", "max_amount": "monto máximo",
+    "published_from": "publicada desde", "published_to": "publicada hasta", "closes_from": "cierra desde",
+    "closes_to": "cierra hasta", "closes_within_days": "cierra en días", "page": "página", "organismo": "organismo",
+}  # fmt: skip
+
+
 def validation_message(error: Exception) -> str:
     """The first problem of a pydantic ValidationError, in words a user understands."""
     errors = getattr(error, "errors", None)
@@ -68,4 +76,8 @@ def validation_message(error: Exception) -> str:
     first = errors()[0]
     message = first.get("msg", "Búsqueda inválida").removeprefix("Value error, ")
     field = ".".join(str(part) for part in first.get("loc", ()))
-    return message if first.get("type") == "value_error" else f"Filtro «{field}» inválido"
+    return (
+        message
+        if first.get("type") == "value_error"
+        else f"Filtro «{FIELD_LABELS.get(field, field)}» inválido"
+    )

@@ -58,6 +58,11 @@ def _filters(query: SearchQuery) -> tuple[list[str], dict]:
         params["states"] = query.states
     if query.open_only:
         clauses.append("t.state = 'publicada' AND t.closes_at > now()")
+    if query.organismo.strip():
+        clauses.append(
+            "t.buyer_id IN (SELECT id FROM buyers WHERE fold(organismo || ' ' || unit_name) LIKE '%' || fold(:organismo) || '%')"
+        )
+        params["organismo"] = query.organismo.strip()
     for column, value, op in (
         ("t.region", query.region, "="),
         ("t.buyer_id", query.buyer_id, "="),

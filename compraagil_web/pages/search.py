@@ -20,7 +20,27 @@ from compraagil_web.components.tender_list import tender_list
 
 log = logging.getLogger(__name__)
 
-FILTERS = ("q", "region", "alcance", "min", "max", "dias", "orden")
+FILTERS = (
+    "q",
+    "region",
+    "alcance",
+    "min",
+    "max",
+    "dias",
+    "orden",
+    "organismo",
+    "pub_desde",
+    "pub_hasta",
+    "cierre_desde",
+    "cierre_hasta",
+)
+DATE_FILTERS = {
+    "pub_desde": "published_from",
+    "pub_hasta": "published_to",
+    "cierre_desde": "closes_from",
+    "cierre_hasta": "closes_to",
+}
+"""URL parameter → SearchQuery field, for the date ranges (ISO dates, as <input type=date> sends them)."""
 STATE_LABELS = {
     "publicada": "Publicada",
     "cerrada": "Cerrada",
@@ -79,6 +99,11 @@ class SearchState(rx.State):
     min_amount: str = ""
     max_amount: str = ""
     within: str = ""
+    organismo: str = ""
+    published_from: str = ""
+    published_to: str = ""
+    closes_from: str = ""
+    closes_to: str = ""
     sort: str = Sort.RELEVANCE.value
     page: int = 1
     rows: list[ResultRow] = []
@@ -96,6 +121,8 @@ class SearchState(rx.State):
             min_amount=_number(self.min_amount),
             max_amount=_number(self.max_amount),
             closes_within_days=_number(self.within),
+            organismo=self.organismo,
+            **{field: value for field in DATE_FILTERS.values() if (value := getattr(self, field))},
             sort=self.sort if self.sort in {s.value for s in Sort} else Sort.RELEVANCE,
             page=self.page,
         )
@@ -108,6 +135,9 @@ class SearchState(rx.State):
         self.scope = params.get("alcance", "abiertas")
         self.min_amount, self.max_amount = params.get("min", ""), params.get("max", "")
         self.within = params.get("dias", "")
+        self.organismo = params.get("organismo", "")
+        for key, field in DATE_FILTERS.items():
+            setattr(self, field, params.get(key, ""))
         self.sort = params.get("orden", Sort.RELEVANCE.value)
         self.page = _number(params.get("pagina", "1")) or 1
         self.loading, self.error = True, ""
@@ -141,6 +171,7 @@ class SearchState(rx.State):
         values = {
             "q": self.text, "region": self.region, "alcance": self.scope, "min": self.min_amount,
             "max": self.max_amount, "dias": self.within, "orden": self.sort, "pagina": self.page,
+            "organismo": self.organismo, **{key: getattr(self, field) for key, field in DATE_FILTERS.items()},
         }  # fmt: skip
         values.update(changes)
         kept = {key: value for key, value in values.items() if value not in ("", None, 1) or key == "alcance"}
@@ -152,6 +183,9 @@ class SearchState(rx.State):
         self.text, self.region, self.scope = fields["q"], fields["region"], fields["alcance"] or "abiertas"
         self.min_amount, self.max_amount, self.within = fields["min"], fields["max"], fields["dias"]
         self.sort = fields["orden"] or Sort.RELEVANCE.value
+        self.organismo = fields["organismo"]
+        for key, field in DATE_FILTERS.items():
+            setattr(self, field, fields[key])
         return rx.redirect(self._url(pagina=1))
 
     @rx.event
@@ -179,6 +213,15 @@ def _select(name: str, options: list[tuple[str, str]], value: rx.Var, label: str
     )
 
 
+def _date(name: str, label: str, value: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, size="1", color_scheme="gray", white_space="nowrap", min_width="7.5em"),
+        rx.input(type="date", name=name, default_value=value, aria_label=label, width="100%"),
+        align="center",
+        width="100%",
+    )
+
+
 def filters() -> rx.Component:
     regions = [("", "Todas las regiones")] + [(str(n), name) for n, name in REGIONS.items()]
     return rx.form(
@@ -198,6 +241,11 @@ def filters() -> rx.Component:
                 _select("orden", [("relevancia", "Más relevantes"), ("cierre", "Cierre más próximo"), ("monto", "Mayor monto")], SearchState.sort, "Orden"),
                 rx.input(name="min", default_value=SearchState.min_amount, placeholder="Monto mínimo $", inputmode="numeric"),
                 rx.input(name="max", default_value=SearchState.max_amount, placeholder="Monto máximo $", inputmode="numeric"),
+                rx.input(name="organismo", default_value=SearchState.organismo, placeholder="Organismo, ej.: Municipalidad de Chillán", aria_label="Organismo"),
+                _date("pub_desde", "Publicada desde", SearchState.published_from),
+                _date("pub_hasta", "Publicada hasta", SearchState.published_to),
+                _date("cierre_desde", "Cierra desde", SearchState.closes_from),
+                _date("cierre_hasta", "Cierra hasta", SearchState.closes_to),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"),
                 spacing="2",
                 width="100%",

@@ -90,6 +90,17 @@ def test_filters_combine(tenders):
     assert codes(search(open_only=True, sort=Sort.CLOSING)) == ["100-1-COT26", "100-3-COT26", "100-2-COT26"]
 
 
+def test_organismo_and_date_ranges(tenders):
+    assert len(search(organismo="hospital de los angeles").hits) == 4
+    assert codes(search(organismo="municipalidad")) == []
+    today = NOW.date()
+    assert codes(search(closes_from=today, closes_to=today + timedelta(days=1), sort=Sort.CLOSING)) == [
+        "100-1-COT26"
+    ]
+    assert len(search(published_from=today - timedelta(days=2), published_to=today).hits) == 4
+    assert codes(search(closes_to=today - timedelta(days=1))) == ["100-4-COT26"]
+
+
 def test_pagination_and_exact_total(tenders):
     first = search(sort=Sort.CLOSING, page_size=3)
     second = search(sort=Sort.CLOSING, page_size=3, page=2)
@@ -121,4 +132,7 @@ def test_bad_input_gets_a_clear_message():
     assert validation_message(inverted.value) == "El monto mínimo es mayor que el máximo"
     with pytest.raises(ValidationError) as region:
         SearchQuery(region=17)
-    assert validation_message(region.value) == "Filtro «region» inválido"
+    assert validation_message(region.value) == "Filtro «región» inválido"
+    with pytest.raises(ValidationError) as day:
+        SearchQuery(closes_from="31-02-2026")
+    assert validation_message(day.value) == "Filtro «cierra desde» inválido"
