@@ -119,3 +119,14 @@ def insight_list(summary) -> rx.Component:
         spacing="2",
         id="price-insights",
     )
+
+
+def price_charts_grid(distribution, trend) -> rx.Component:
+    """The distribution and the monthly trend, side by side on wide screens."""
+    return rx.grid(
+        rx.plotly(data=distribution, id="price-distribution"),
+        rx.plotly(data=trend, id="price-trend"),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="3",
+        width="100%",
+    )

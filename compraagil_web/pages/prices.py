@@ -14,7 +14,13 @@ from compraagil.search.query import validation_message
 from compraagil_web import routes
 from compraagil_web.components import price_charts
 from compraagil_web.components.layout import page
-from compraagil_web.components.price_summary import PriceSummary, insight_list, price_summary, summarize
+from compraagil_web.components.price_summary import (
+    PriceSummary,
+    insight_list,
+    price_charts_grid,
+    price_summary,
+    summarize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -148,13 +154,7 @@ def _analysis() -> rx.Component:
                         PricesState.summary.found,
                         rx.vstack(
                             insight_list(PricesState.summary),
-                            rx.grid(
-                                rx.plotly(data=PricesState.distribution, id="price-distribution"),
-                                rx.plotly(data=PricesState.trend, id="price-trend"),
-                                columns=rx.breakpoints(initial="1", md="2"),
-                                spacing="3",
-                                width="100%",
-                            ),
+                            price_charts_grid(PricesState.distribution, PricesState.trend),
                             rx.heading("Quién gana", size="4"),
                             _suppliers(),
                             spacing="4",

@@ -19,7 +19,13 @@ from compraagil.tenders.service import TenderDetail, get_tender
 from compraagil_web import routes
 from compraagil_web.components import price_charts
 from compraagil_web.components.layout import page
-from compraagil_web.components.price_summary import PriceSummary, insight_list, price_summary, summarize
+from compraagil_web.components.price_summary import (
+    PriceSummary,
+    insight_list,
+    price_charts_grid,
+    price_summary,
+    summarize,
+)
 
 log = logging.getLogger(__name__)
 
@@ -240,13 +246,7 @@ def _guidance() -> rx.Component:
                     TenderState.summary.found,
                     rx.vstack(
                         insight_list(TenderState.summary),
-                        rx.grid(
-                            rx.plotly(data=TenderState.distribution, id="price-distribution"),
-                            rx.plotly(data=TenderState.trend, id="price-trend"),
-                            columns=rx.breakpoints(initial="1", md="2"),
-                            spacing="3",
-                            width="100%",
-                        ),
+                        price_charts_grid(TenderState.distribution, TenderState.trend),
                         rx.link("Explorar estos precios en detalle →", href=TenderState.prices_link),
                         width="100%",
                         spacing="3",
