@@ -2,6 +2,7 @@ import subprocess
 import sys
 
 from fastapi.testclient import TestClient
+from rq import Retry
 from rq.job import JobStatus
 
 from compraagil.config import PROJECT_ROOT, child_environment
@@ -60,3 +61,21 @@ def test_health_job_runs_in_a_real_worker_process(services):
     job.refresh()
     assert job.get_status() == JobStatus.FINISHED
     assert job.return_value() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_a_killed_work_horse_is_retried(services, tmp_path):
+    job = get_queue("default").enqueue(
+        "tests.integration.crashing_job.crash_once", str(tmp_path / "marker"), retry=Retry(max=2)
+    )
+    env = child_environment(DATABASE_URL=services.database_url, REDIS_URL=services.redis_url)
+    for _ in range(2):  # the retry is due at once; a second burst picks it up if the first ended first
+        subprocess.run(
+            [sys.executable, "-m", "jobs.worker", "--queues", "default", "--burst"],
+            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        job.refresh()
+        if job.get_status() == JobStatus.FINISHED:
+            break
+    assert (tmp_path / "marker").exists()
+    assert job.get_status() == JobStatus.FINISHED
+    assert job.return_value() == "finished on retry"
