@@ -81,7 +81,12 @@ class PricesState(rx.State):
 
 
 def _form() -> rx.Component:
-    select_style = {"padding": "0.45em", "border_radius": "6px", "border": "1px solid var(--gray-a7)"}
+    select_style = {
+        "padding": "0.45em",
+        "border_radius": "6px",
+        "border": "1px solid var(--gray-a7)",
+        "max_width": "100%",
+    }
     return rx.form(
         rx.flex(
             rx.input(
@@ -108,6 +113,10 @@ def _form() -> rx.Component:
 
 
 def _suppliers() -> rx.Component:
+    return rx.box(_suppliers_table(), width="100%", overflow_x="auto")
+
+
+def _suppliers_table() -> rx.Component:
     return rx.table.root(
         rx.table.header(
             rx.table.row(

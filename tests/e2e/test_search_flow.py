@@ -67,14 +67,38 @@ def test_prices_page_answers_first(product, page):
     expect(page.get_by_text("Quién gana")).to_be_visible()
 
 
-def test_search_fits_a_phone_screen(product, browser):
+def test_pages_fit_a_phone_screen(product, browser):
+    codigo, _, _ = an_open_tender(product)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-CL")
     phone = context.new_page()
-    phone.goto(product.base_url + "/buscar?alcance=abiertas")
-    expect(phone.locator(".result-card").first).to_be_visible()
-    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflows = {}
+    for path, ready in [
+        ("/buscar?alcance=abiertas", ".result-card"),
+        (f"/licitacion/{codigo}", "#suggested-price"),
+        ("/precios?producto=resma+papel+carta", "#suggested-price"),
+    ]:
+        phone.goto(product.base_url + path)
+        expect(phone.locator(ready).first).to_be_visible(timeout=30_000)
+        overflows[path] = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
     context.close()
-    assert overflow <= 0
+    assert all(overflow <= 0 for overflow in overflows.values()), overflows
+
+
+def test_organismo_filter_narrows_the_search(product, page):
+    with psycopg.connect(product.database_url) as conn:
+        organismo, count = conn.execute(
+            """
+            SELECT b.organismo, count(*) FROM tenders t JOIN buyers b ON b.id = t.buyer_id
+            WHERE t.state = 'publicada' AND t.closes_at > now() GROUP BY 1 ORDER BY 2 DESC LIMIT 1
+            """
+        ).fetchone()
+    page.goto(product.base_url + "/buscar")
+    page.get_by_label("Organismo").fill(organismo)
+    page.locator("#search-submit").click()
+    expect(page).to_have_url(re.compile(r"organismo="))
+    expect(page.locator("#search-total")).to_have_text(f"{count} resultado" + ("s" if count != 1 else ""))
 
 
 def test_profiles_are_one_click_away(product, page):
