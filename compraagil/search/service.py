@@ -1,5 +1,5 @@
-"""Search tenders: Spanish full text (stemmed, accent-insensitive) or fuzzy trigram matching over
-names, requested items and descriptions, with filters, sorting, pagination and highlighting."""
+"""Search tenders: Spanish full text (stemmed, accent-insensitive) over names, requested items and
+descriptions, with typo correction, filters, sorting, pagination and highlighting."""
 
 import json
 from datetime import datetime

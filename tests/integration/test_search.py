@@ -81,6 +81,7 @@ def test_requested_items_are_searched_and_typos_are_corrected(tenders):
 
 def test_filters_combine(tenders):
     assert codes(search(text="guantes", open_only=True)) == ["100-2-COT26"]
+    assert codes(search(states=["cerrada"])) == ["100-4-COT26"]
     assert codes(search(region=13, sort=Sort.AMOUNT)) == ["100-2-COT26", "100-3-COT26"]
     assert codes(search(min_amount=100_000, max_amount=500_000, sort=Sort.AMOUNT)) == [
         "100-4-COT26",
