@@ -10,8 +10,10 @@ from sqlmodel import Session
 
 from compraagil.config import get_settings
 
-SESSION_OPTIONS = "-c timezone=America/Santiago"
-"""Dates people type are Chilean calendar days, so comparisons with them happen in Santiago time."""
+SESSION_OPTIONS = "-c timezone=America/Santiago -c jit=off"
+"""Dates people type are Chilean calendar days, so comparisons with them happen in Santiago time.
+JIT is off: compiling cost more than it saved on our analytical queries (price p95 at 10M rows:
+740 ms with it, 489 ms without)."""
 
 
 def sqlalchemy_url(url: str) -> str:
