@@ -10,7 +10,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO
+from functools import partial
+from typing import IO, NamedTuple
 
 from compraagil.ingest import values
 from compraagil.ingest.copy_format import copy_field, copy_line
@@ -22,11 +23,28 @@ QUOTE_COLUMNS = (
     "file_index", "line_no", "codigo", "closing_date", "published_date", "unit_code", "region", "supplier_rut",
     "product_code", "product_name", "quantity", "amount", "amount_is_quote_total", "currency", "winner",
 )  # fmt: skip
-TENDER_COLUMNS = (
-    "codigo", "closing_date", "published_date", "state", "name", "description", "delivery_address",
-    "delivery_days", "amount_available", "unit_code", "unit_name", "organismo", "unit_rut", "region",
-    "items_text",
-)  # fmt: skip
+
+
+class TenderRow(NamedTuple):
+    """A cotización's own fields, read once per group of rows and staged with its items' names."""
+
+    codigo: str
+    closing_date: date
+    published_date: date | None
+    state: str | None
+    name: str
+    description: str | None
+    delivery_address: str | None
+    delivery_days: int | None
+    amount_available: str | None
+    unit_code: str | None
+    unit_name: str | None
+    organismo: str | None
+    unit_rut: str | None
+    region: int | None
+
+
+TENDER_COLUMNS = (*TenderRow._fields, "items_text")
 
 
 NULL_FIELD = "\\N"
@@ -156,7 +174,7 @@ class _Group:
         self.file_index = file_index
         self.header = header
         self.codigo: str | None = None
-        self.tender: tuple = ()
+        self.tender: TenderRow | None = None
         self.prefix = ""
         self.seen: dict[tuple[str, str, str], int] = {}
         self.lines: list[tuple] = []
@@ -170,13 +188,18 @@ class _Group:
         self.seen.clear()
         self.stager.months.add(closing.replace(day=1))
         self.tender = tender = self._tender_row(codigo, closing, fields)
-        published, unit_code, region = tender[2], tender[9], tender[13]
         self.prefix = "\t".join(
-            (copy_field(codigo), str(closing), _or_null(published), copy_field(unit_code), _or_null(region))
+            (
+                copy_field(codigo),
+                str(closing),
+                _or_null(tender.published_date),
+                copy_field(tender.unit_code),
+                _or_null(tender.region),
+            )
         )
 
-    def _tender_row(self, codigo: str, closing: date, fields: list[str]) -> tuple:
-        get = lambda name: self._get(fields, name)  # noqa: E731
+    def _tender_row(self, codigo: str, closing: date, fields: list[str]) -> TenderRow:
+        get = partial(self._get, fields)
         try:
             published = values.day(get("FechaPublicacionParaCotizar"), "FechaPublicacionParaCotizar")
         except BadValue:
@@ -194,21 +217,21 @@ class _Group:
         organismo = values.text_or_none(get("RazonSocialUnidaddeCompra")) or values.text_or_none(
             get("NombreOOPP")
         )
-        return (
-            codigo,
-            closing,
-            published,
-            values.state(get("Estado")),
-            values.text_or_none(get("NombreCotizacion")) or codigo,
-            values.text_or_none(get("DescripcionCotizacion")),
-            values.text_or_none(get("DireccionEntrega")),
-            int(days) if days.isdigit() and len(days) < 6 else None,
-            available,
-            values.text_or_none(get("CodigoUnidaddeCompra")),
-            values.text_or_none(get("NombreUnidaddeCompra")),
-            organismo,
-            unit_rut,
-            values.region(get("Region")),
+        return TenderRow(
+            codigo=codigo,
+            closing_date=closing,
+            published_date=published,
+            state=values.state(get("Estado")),
+            name=values.text_or_none(get("NombreCotizacion")) or codigo,
+            description=values.text_or_none(get("DescripcionCotizacion")),
+            delivery_address=values.text_or_none(get("DireccionEntrega")),
+            delivery_days=int(days) if days.isdigit() and len(days) < 6 else None,
+            amount_available=available,
+            unit_code=values.text_or_none(get("CodigoUnidaddeCompra")),
+            unit_name=values.text_or_none(get("NombreUnidaddeCompra")),
+            organismo=organismo,
+            unit_rut=unit_rut,
+            region=values.region(get("Region")),
         )
 
     def flush(self) -> None:
