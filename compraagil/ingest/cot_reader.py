@@ -149,5 +149,5 @@ def raw_lines(path: Path, wanted: dict[str, set[int]]) -> dict[tuple[str, int], 
                 continue
             for record in cot_file.records:
                 if record.line_number in lines:
-                    found[(cot_file.name, record.line_number)] = record.raw.rstrip("\r\n")
+                    found[(cot_file.name, record.line_number)] = record.raw
     return found

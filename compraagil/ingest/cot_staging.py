@@ -100,7 +100,7 @@ class Stager:
                 reject(
                     file_name=file_name,
                     line_number=line_number,
-                    raw=raw.rstrip("\r\n"),
+                    raw=raw,
                     reason=f"La fila tiene {len(fields)} columnas y el encabezado {width}",
                 )
                 continue
@@ -123,9 +123,7 @@ class Stager:
                 if not product:
                     raise BadValue("Falta el producto cotizado")
             except BadValue as error:
-                reject(
-                    file_name=file_name, line_number=line_number, raw=raw.rstrip("\r\n"), reason=str(error)
-                )
+                reject(file_name=file_name, line_number=line_number, raw=raw, reason=str(error))
                 continue
             if codigo != group.codigo:
                 group.flush()
@@ -139,7 +137,7 @@ class Stager:
                 reject(
                     file_name=file_name,
                     line_number=line_number,
-                    raw=raw.rstrip("\r\n"),
+                    raw=raw,
                     reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first}",
                 )
                 continue

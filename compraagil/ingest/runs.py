@@ -89,7 +89,8 @@ class RejectSink:
         self.count = 0
 
     def add(self, *, file_name: str, line_number: int, reason: str, raw: str) -> None:
-        self._spool.write(copy_line((file_name, line_number, reason, raw)))
+        """Keep one rejected record; `raw` is its text as read (the line ending is dropped here)."""
+        self._spool.write(copy_line((file_name, line_number, reason, raw.rstrip("\r\n"))))
         self.count += 1
 
     def store(self, conn: psycopg.Connection, run_id: int) -> None:
