@@ -19,6 +19,7 @@ from compraagil.db import connect
 from compraagil.ingest.copy_format import copy_line
 from compraagil.ingest.cot_reader import CotFile, UnreadableFile, open_cot, raw_lines
 from compraagil.ingest.cot_staging import QUOTE_COLUMNS, TENDER_COLUMNS, Stager
+from compraagil.ingest.quotes_load import land_quotes
 from compraagil.ingest.runs import (
     ImportCounts,
     ImportSummary,
@@ -92,30 +93,6 @@ ON CONFLICT (codigo) DO UPDATE SET
 WHERE tenders.state IS DISTINCT FROM excluded.state OR tenders.items_text IS NULL;
 """
 
-UPSERT_QUOTES = """
-WITH upserted AS (
-    INSERT INTO quotes (closing_date, published_date, tender_codigo, buyer_id, supplier_id, product_id,
-                        product_code, quantity, amount, unit_price, currency, winner, region, import_run_id)
-    SELECT s.closing_date, s.published_date, s.codigo, b.id, sup.id, p.id, s.product_code, s.quantity, s.amount,
-           CASE WHEN s.quantity > 0 AND NOT s.amount_is_quote_total THEN round(s.amount / s.quantity, 4) END,
-           s.currency, s.winner, s.region, %(run_id)s
-    FROM stage_quotes s
-    JOIN suppliers sup ON sup.rut = s.supplier_rut
-    JOIN products p ON p.name = s.product_name
-    LEFT JOIN buyers b ON b.unit_code = s.unit_code
-    ON CONFLICT (closing_date, tender_codigo, supplier_id, product_code, product_id) DO UPDATE SET
-        buyer_id = excluded.buyer_id, quantity = excluded.quantity, amount = excluded.amount,
-        unit_price = excluded.unit_price, currency = excluded.currency, winner = excluded.winner,
-        region = excluded.region, import_run_id = excluded.import_run_id
-    WHERE (quotes.buyer_id, quotes.quantity, quotes.amount, quotes.unit_price, quotes.currency,
-           quotes.winner, quotes.region)
-          IS DISTINCT FROM (excluded.buyer_id, excluded.quantity, excluded.amount, excluded.unit_price,
-                            excluded.currency, excluded.winner, excluded.region)
-    RETURNING old.closing_date IS NULL AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-"""
-
 FIND_SCATTERED_REPEATS = """
 DELETE FROM stage_quotes s USING (
     SELECT file_index, line_no, first_value(line_no) OVER w AS first_line, row_number() OVER w AS n
@@ -180,6 +157,7 @@ def _reporter(
 
 
 def _load(conn: psycopg.Connection, path: Path, run_id: int, progress: Progress | None) -> ImportCounts:
+    conn.execute("SET temp_buffers = '256MB'")
     conn.execute(STAGING_DDL)
     with (
         tempfile.TemporaryFile("w+", encoding="utf-8") as tenders,
@@ -219,24 +197,23 @@ def _load(conn: psycopg.Connection, path: Path, run_id: int, progress: Progress 
                 copy.write(copy_line((rut, name, size)))
         with _phase("dictionaries", run_id):
             conn.execute("ANALYZE stage_quotes; ANALYZE stage_tenders; ANALYZE stage_suppliers")
-            for month in sorted(stager.months):
-                conn.execute("SELECT ensure_quotes_partition(%s)", (month,))
             conn.execute(UPSERT_DICTIONARIES)
         with _phase("quotes", run_id):
-            inserted, updated = _upsert_quotes(conn, path, run_id, file_names, stager.rejects)
+            inserted, updated = _land_quotes(conn, path, run_id, file_names, stager)
         stager.rejects.store(conn, run_id)
     return ImportCounts(read=stager.read, inserted=inserted, updated=updated, rejected=stager.rejects.count)
 
 
-def _upsert_quotes(
-    conn: psycopg.Connection, path: Path, run_id: int, file_names: list[str], rejects: RejectSink
+def _land_quotes(
+    conn: psycopg.Connection, path: Path, run_id: int, file_names: list[str], stager: Stager
 ) -> tuple[int, int]:
-    """Upsert the staged quotes; repeats that were not next to each other are rejected, then retried."""
+    """Write the staged quotes; repeats that were not next to each other are rejected, then retried."""
     try:
         with conn.transaction():
-            return conn.execute(UPSERT_QUOTES, {"run_id": run_id}).fetchone()
-    except errors.CardinalityViolation:
+            return land_quotes(conn, run_id, stager.months)
+    except (errors.CardinalityViolation, errors.UniqueViolation):
         pass
+    rejects = stager.rejects
     repeats = conn.execute(FIND_SCATTERED_REPEATS).fetchall()
     wanted: dict[str, set[int]] = {}
     for file_index, line_no, _ in repeats:
@@ -250,4 +227,4 @@ def _upsert_quotes(
             reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first_line}",
             raw=texts.get((name, line_no), ""),
         )
-    return conn.execute(UPSERT_QUOTES, {"run_id": run_id}).fetchone()
+    return land_quotes(conn, run_id, stager.months)
