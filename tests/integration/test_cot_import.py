@@ -106,6 +106,27 @@ def test_reimport_is_idempotent_and_reports_changes(tmp_path):
     ]
 
 
+def test_a_file_spanning_a_known_and_a_new_month_lands_in_both_partitions(tmp_path):
+    march = write_csv(tmp_path / "march.csv", [header(33), row(33)])
+    import_cot_file(march)
+    both = write_csv(
+        tmp_path / "both.csv",
+        [
+            header(33),
+            row(33, MontoTotal="11990"),
+            row(33, CodigoCotizacion="2345-20-COT26", FechaCierreParaCotizar="2026-04-02"),
+        ],
+    )
+
+    counts = import_cot_file(both).counts
+
+    assert (counts.inserted, counts.updated) == (1, 1)
+    assert fetch("SELECT tableoid::regclass::text, amount FROM quotes ORDER BY closing_date") == [
+        ("quotes_y2026m03", Decimal("11990")),
+        ("quotes_y2026m04", Decimal("12990.50")),
+    ]
+
+
 def test_zip_with_two_header_variants_and_an_unknown_column(tmp_path):
     path = write_zip(
         tmp_path / "COT_2026-04.zip",
