@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from compraagil.db import session_scope
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.search.query import SearchQuery, Sort, validation_message
-from compraagil.search.service import search_tenders
+from compraagil.search.service import Breadth, _search, search_tenders
 from tests.integration.test_api_v2 import DETAIL_USD
 
 NOW = datetime.now(UTC)
@@ -108,6 +108,49 @@ def test_pagination_and_exact_total(tenders):
     assert (first.total, first.total_is_estimate) == (4, False)
     assert len(first.hits) == 3 and len(second.hits) == 1
     assert not set(codes(first)) & set(codes(second))
+
+
+@pytest.fixture
+def many_gloves():
+    """30 tenders for gloves, one closing each day; the oldest but one says «guantes» three times."""
+    import_records(
+        [
+            tender(
+                f"200-{day}-COT26",
+                "Guantes guantes guantes" if day == 1 else f"Guantes lote {day}",
+                items=["Guante de nitrilo"],
+                region=13,
+                amount=10_000 * ((day * 7) % 30 + 1),
+                closes_in=timedelta(days=day - 15),
+            )
+            for day in range(30)
+        ],
+        source="test",
+    )
+
+
+BROAD = Breadth(matches=5, window=12, candidates=6)
+
+
+def uncached(query: SearchQuery, breadth: Breadth):
+    with session_scope() as session:
+        return _search(session, query, breadth)
+
+
+@pytest.mark.parametrize("sort", [Sort.CLOSING, Sort.AMOUNT])
+@pytest.mark.parametrize("page", [1, 2, 4])
+def test_a_broad_search_sorted_by_closing_or_amount_gives_the_exact_page(many_gloves, sort, page):
+    query = SearchQuery(text="guantes", sort=sort, page=page, page_size=5)
+    broad = uncached(query, BROAD)
+    assert broad.total_is_estimate
+    assert codes(broad) == codes(uncached(query, Breadth()))
+    assert len(broad.hits) == 5
+
+
+def test_a_broad_search_ranks_its_newest_matches(many_gloves):
+    query = SearchQuery(text="guantes", page_size=3)
+    assert codes(uncached(query, Breadth()))[0] == "200-1-COT26"
+    assert codes(uncached(query, BROAD)) == ["200-29-COT26", "200-28-COT26", "200-27-COT26"]
 
 
 def test_matched_words_are_highlighted(tenders):
