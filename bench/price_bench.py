@@ -16,6 +16,7 @@ from compraagil.pricing import logic
 from compraagil.pricing.service import (
     ANALYSIS_SQL,
     CHART_SAMPLE,
+    IN_SAMPLE,
     MATCHED_PRODUCTS,
     PriceQuery,
     _analyze,
@@ -40,9 +41,15 @@ def explain(query: PriceQuery) -> None:
         "since": datetime.now(UTC).date() - timedelta(days=730), "buyer_id": None, "region": query.region,
         "narrow": True, "sample": CHART_SAMPLE,
     }  # fmt: skip
-    with session_scope() as session:
-        plan = session.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + ANALYSIS_SQL), params).scalars()
-        print(f"\nEXPLAIN (ANALYZE, BUFFERS) price analysis «{query.product}»:\n  " + "\n  ".join(plan))
+    for label, sample in (("whole history", ""), ("1-in-20 sample", IN_SAMPLE)):
+        with session_scope() as session:
+            plan = session.execute(
+                text("EXPLAIN (ANALYZE, BUFFERS) " + ANALYSIS_SQL.format(sample=sample)), params
+            ).scalars()
+            print(
+                f"\nEXPLAIN (ANALYZE, BUFFERS) price analysis «{query.product}», {label}:\n  "
+                + "\n  ".join(plan)
+            )
 
 
 def main() -> None:

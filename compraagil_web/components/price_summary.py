@@ -54,8 +54,10 @@ def summarize(product: str, analysis: PriceAnalysis) -> PriceSummary:
         confidence=analysis.confidence,
         confidence_color=CONFIDENCE_COLORS[analysis.confidence],
         sample=(
-            f"{format_count(analysis.sample_size)} cotizaciones en {analysis.query.months} meses · "
-            f"{format_count(figures.n)} {basis} · {format_count(analysis.outliers_removed)} valores atípicos excluidos"
+            f"{'≈ ' if analysis.sampled else ''}{format_count(analysis.sample_size)} cotizaciones en "
+            f"{analysis.query.months} meses · {format_count(figures.n)} {basis} · "
+            f"{format_count(analysis.outliers_removed)} valores atípicos excluidos"
+            + (" · estimado con una muestra de 1 de cada 20 cotizaciones" if analysis.sampled else "")
         ),
         matched=", ".join(analysis.matched_products[:3]),
         insights=analysis.insights,

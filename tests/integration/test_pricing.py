@@ -8,7 +8,7 @@ from sqlalchemy import text
 from compraagil.chile.rut import Rut, check_digit, format_rut
 from compraagil.db import get_engine, session_scope
 from compraagil.ingest.cot_import import import_cot_file
-from compraagil.pricing.service import PriceQuery, analyze_prices
+from compraagil.pricing.service import PriceQuery, _analyze, analyze_prices
 from tests.cot_files import header, row, write_csv
 
 TODAY = date(2026, 11, 20)
@@ -83,12 +83,14 @@ def history(tmp_path):
     import_cot_file(write_csv(tmp_path / "prices.csv", lines))  # fmt: skip
 
 
-def independent_figures(since: date, region: int | None = None) -> dict:
+def independent_figures(since: date, region: int | None = None, in_sample: bool = False) -> dict:
+    """The figures computed here in Python; `in_sample` keeps only the 1-in-20 sample of migration 0006."""
+    sample = " AND hashtextextended(q.tender_codigo, q.supplier_id) % 20 = 0" if in_sample else ""
     with get_engine().connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT q.unit_price::float8, q.winner, q.region FROM quotes q JOIN products p ON p.id = q.product_id"
-                " WHERE p.name = :name AND q.closing_date >= :since AND q.unit_price > 0"
+                " WHERE p.name = :name AND q.closing_date >= :since AND q.unit_price > 0" + sample
             ),
             {"name": GLOVES.lower(), "since": since},
         ).all()
@@ -160,3 +162,16 @@ def test_window_and_trend(history):
 def test_unknown_product_answers_empty():
     analysis = analyze(product="motor fuera de borda")
     assert (analysis.sample_size, analysis.suggested_price, analysis.insights) == (0, None, [])
+
+
+def test_a_large_history_is_answered_from_its_sample_with_counts_scaled(history):
+    with session_scope() as session:
+        analysis = _analyze(session, PriceQuery(product="guantes nitrilo"), TODAY, full_history_limit=0)
+    expected = independent_figures(TODAY - timedelta(days=round(24 * 30.44)), in_sample=True)
+
+    assert analysis.sampled and len(expected["prices"]) >= 3
+    assert analysis.all_quotes.p50 == pytest.approx(quantile(expected["prices"], 0.5), rel=1e-9)
+    assert analysis.all_quotes.p25 == pytest.approx(quantile(expected["prices"], 0.25), rel=1e-9)
+    assert analysis.sample_size == 20 * len(expected["prices"])
+    assert sum(point.n for point in analysis.monthly) == analysis.sample_size
+    assert not analyze(product="guantes nitrilo").sampled
