@@ -3,7 +3,8 @@
 Rows of one cotización come together in the files, so the tender's own fields are read once per
 group, repeated quotes are caught within the group, and a supplier whose several lines all carry
 the same MontoTotal is recognised as quoting one total for the whole cotización (its lines then
-get no unit price, rather than a wrong one).
+get no unit price, rather than a wrong one). Staged rows are handed over in batches of whole
+cotizaciones, so the database can load one batch while the next is read.
 """
 
 from collections import defaultdict
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 from compraagil.ingest import values
 from compraagil.ingest.copy_format import copy_field, copy_line
@@ -49,6 +50,19 @@ TENDER_COLUMNS = (*TenderRow._fields, "items_text")
 
 NULL_FIELD = "\\N"
 PROGRESS_EVERY = 1 << 16
+BATCH_ROWS = 50_000
+
+
+@dataclass
+class StagedBatch:
+    """Whole cotizaciones in COPY text: their quotes and tenders, and the suppliers and products
+    first seen in them."""
+
+    quotes: list[str] = field(default_factory=list)
+    tenders: list[str] = field(default_factory=list)
+    suppliers: list[str] = field(default_factory=list)
+    products: set[str] = field(default_factory=set)
+    rows: int = 0
 
 
 def _or_null(value: object) -> str:
@@ -57,14 +71,21 @@ def _or_null(value: object) -> str:
 
 @dataclass
 class Stager:
-    """Consumes records file by file; writes quote rows to `write_quotes`, tender rows to `tenders`."""
+    """Consumes records file by file and hands batches of staged rows to `on_batch`."""
 
-    write_quotes: Callable[[str], None]
-    tenders: IO[str]
+    on_batch: Callable[[StagedBatch], None]
     rejects: RejectSink
-    suppliers: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    batch_rows: int = BATCH_ROWS
+    suppliers: set[str] = field(default_factory=set)
     months: set[date] = field(default_factory=set)
     read: int = 0
+    batch: StagedBatch = field(default_factory=StagedBatch)
+
+    def hand_over(self) -> None:
+        """Pass on the rows staged so far (called at cotización boundaries, and once at the end)."""
+        if self.batch.rows or self.batch.tenders:
+            self.on_batch(self.batch)
+            self.batch = StagedBatch()
 
     def stage_file(self, file_index: int, file_name: str, header: HeaderMap, records, progress=None) -> None:
         """Validate every record of one file; the hot loop keeps everything it touches in locals."""
@@ -157,7 +178,8 @@ class Stager:
             if supplier_rut not in suppliers:
                 name = values.text_or_none(fields[i_supplier]) if i_supplier is not None else None
                 size = values.size(fields[i_size]) if i_size is not None else None
-                suppliers[supplier_rut] = (name or supplier_rut, size)
+                suppliers.add(supplier_rut)
+                self.batch.suppliers.append(copy_line((supplier_rut, name or supplier_rut, size)))
         group.flush()
         self.read = read
         if progress:
@@ -243,11 +265,15 @@ class _Group:
             amounts[line[1]].add(line[5])
             counts[line[1]] += 1
         totals = {rut for rut, count in counts.items() if count > 1 and len(amounts[rut]) == 1}
-        items_text = " · ".join(sorted({line[3] for line in lines}))
-        self.stager.tenders.write(copy_line((*self.tender, items_text)))
+        products = {line[3] for line in lines}
+        items_text = " · ".join(sorted(products))
+        batch = self.stager.batch
+        batch.tenders.append(copy_line((*self.tender, items_text)))
+        batch.products.update(products)
+        batch.rows += len(lines)
         head = f"{self.file_index}\t"
         prefix = f"\t{self.prefix}\t"
-        self.stager.write_quotes(
+        batch.quotes.append(
             "".join(
                 f"{head}{line_no}{prefix}{rut}\t{code}\t{product}\t{NULL_FIELD if qty is None else qty}\t"
                 f"{NULL_FIELD if amount is None else amount}\t{'t' if rut in totals else 'f'}\t{currency}\t"
@@ -256,3 +282,5 @@ class _Group:
             )
         )
         lines.clear()
+        if batch.rows >= self.stager.batch_rows:
+            self.stager.hand_over()

@@ -36,10 +36,11 @@ def mixed_file(tmp_path):
     return write_csv(tmp_path / "COT1_2026-03.csv", lines), lines
 
 
-def test_mixed_file_counts_every_row(tmp_path):
+@pytest.mark.parametrize("batch_rows", [50_000, 1], ids=["one batch", "a batch per cotización"])
+def test_mixed_file_counts_every_row(tmp_path, batch_rows):
     path, lines = mixed_file(tmp_path)
 
-    summary = import_cot_file(path)
+    summary = import_cot_file(path, batch_rows=batch_rows)
 
     counts = summary.counts
     assert (counts.read, counts.inserted, counts.updated, counts.rejected) == (11, 4, 0, 7)
@@ -58,6 +59,10 @@ def test_mixed_file_counts_every_row(tmp_path):
     assert raw[9] == lines[8]
     assert raw[5] == lines[4]
     assert {name for *_, name in rejects} == {"COT1_2026-03.csv"}
+    assert fetch("SELECT codigo, items_text LIKE '%pilas alcalinas aaa%' FROM tenders ORDER BY codigo") == [
+        ("2345-10-COT26", True),
+        ("2345-14-COT26", False),
+    ]
 
 
 def test_values_land_as_written(tmp_path):
