@@ -9,16 +9,16 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import psycopg
 from psycopg import errors
 
 from compraagil.db import connect
-from compraagil.ingest.cot_reader import CotFile, UnreadableFile, open_cot, raw_lines
-from compraagil.ingest.cot_staging import BATCH_ROWS, QUOTE_COLUMNS, TENDER_COLUMNS, StagedBatch, Stager
+from compraagil.ingest.cot_reader import UnreadableFile, record_texts
+from compraagil.ingest.cot_staging import BATCH_ROWS, QUOTE_COLUMNS, TENDER_COLUMNS, StagedBatch
 from compraagil.ingest.quotes_load import land_quotes
 from compraagil.ingest.runs import (
     ImportCounts,
@@ -29,6 +29,8 @@ from compraagil.ingest.runs import (
     landed,
     open_run,
 )
+from compraagil.ingest.staging_process import Finished, StagingCrashed, staged
+from compraagil.ingest.staging_process import Progress as StagingProgress
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +136,7 @@ def import_cot_file(
                 counts = _load(conn, path, run_id, progress, batch_rows)
                 finish_run(conn, run_id, counts, metric_source="cot")
             landed(counts)
-        except (UnreadableFile, psycopg.Error, OSError) as error:
+        except (UnreadableFile, StagingCrashed, psycopg.Error, OSError) as error:
             message = str(error).strip() or type(error).__name__
             fail_run(conn, run_id, message)
             raise ImportFailed(f"{source}: {message}") from error
@@ -152,55 +154,34 @@ def _phase(name: str, run_id: int):
     )
 
 
-def _reporter(
-    progress: Progress, cot_file: CotFile, done_bytes: int, total_bytes: int
-) -> Callable[[int], None]:
-    """Progress of one file as rows so far and the fraction of all files' bytes read."""
-
-    def report(rows: int) -> None:
-        progress(rows, min(1.0, (done_bytes + cot_file.bytes_read) / total_bytes))
-
-    return report
-
-
 def _load(
     conn: psycopg.Connection, path: Path, run_id: int, progress: Progress | None, batch_rows: int
 ) -> ImportCounts:
-    """Read the files while a second thread loads what was read so far: the database brings the
-    dictionaries and tenders up to date with one batch while Python reads the next."""
+    """Load batches of staged rows as a child process reads and stages them (see staging_process)."""
     conn.execute("SET temp_buffers = '256MB'")
     conn.execute(STAGING_DDL)
-    with (
-        tempfile.TemporaryFile("w+", encoding="utf-8") as reject_spool,
-        open_cot(path) as files,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="cot-loader") as loader,
-    ):
-        file_names = [cot_file.name for cot_file in files]
-        loading: list[Future] = []
-
-        def hand_over(batch: StagedBatch) -> None:
-            if loading:
-                loading.pop().result()
-            loading.append(loader.submit(_load_batch, conn, batch))
-
-        stager = Stager(on_batch=hand_over, rejects=RejectSink(reject_spool), batch_rows=batch_rows)
-        with _phase("stage and dictionaries", run_id):
-            total_bytes = sum(f.size for f in files) or 1
-            done_bytes = 0
-            for index, cot_file in enumerate(files):
-                report = _reporter(progress, cot_file, done_bytes, total_bytes) if progress else None
-                stager.stage_file(index, cot_file.name, cot_file.header, cot_file.records, report)
-                done_bytes += cot_file.size
-            stager.hand_over()
-            if loading:
-                loading.pop().result()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as reject_spool:
+        rejects = RejectSink(reject_spool)
+        with (
+            _phase("stage and dictionaries", run_id),
+            staged(path, batch_rows, progress is not None) as messages,
+        ):
+            for message in messages:
+                if isinstance(message, StagedBatch):
+                    for reject in message.rejects:
+                        rejects.add(**reject._asdict())
+                    _load_batch(conn, message)
+                elif isinstance(message, StagingProgress):
+                    progress(message.rows, message.fraction)
+                else:
+                    finished = message
         with _phase("quotes", run_id):
             # Fresh statistics, or the planner may join a million staged rows to a dictionary
             # it believes empty one by one (seen: 333 s instead of 2 s).
             conn.execute("ANALYZE stage_quotes, suppliers, products, buyers")
-            inserted, updated = _land_quotes(conn, path, run_id, file_names, stager)
-        stager.rejects.store(conn, run_id)
-    return ImportCounts(read=stager.read, inserted=inserted, updated=updated, rejected=stager.rejects.count)
+            inserted, updated = _land_quotes(conn, run_id, finished, rejects)
+        rejects.store(conn, run_id, partial(record_texts, path))
+    return ImportCounts(read=finished.read, inserted=inserted, updated=updated, rejected=rejects.count)
 
 
 def _load_batch(conn: psycopg.Connection, batch: StagedBatch) -> None:
@@ -219,26 +200,18 @@ def _load_batch(conn: psycopg.Connection, batch: StagedBatch) -> None:
 
 
 def _land_quotes(
-    conn: psycopg.Connection, path: Path, run_id: int, file_names: list[str], stager: Stager
+    conn: psycopg.Connection, run_id: int, staged_files: Finished, rejects: RejectSink
 ) -> tuple[int, int]:
     """Write the staged quotes; repeats that were not next to each other are rejected, then retried."""
     try:
         with conn.transaction():
-            return land_quotes(conn, run_id, stager.months)
+            return land_quotes(conn, run_id, staged_files.months)
     except (errors.CardinalityViolation, errors.UniqueViolation):
         pass
-    rejects = stager.rejects
-    repeats = conn.execute(FIND_SCATTERED_REPEATS).fetchall()
-    wanted: dict[str, set[int]] = {}
-    for file_index, line_no, _ in repeats:
-        wanted.setdefault(file_names[file_index], set()).add(line_no)
-    texts = raw_lines(path, wanted)
-    for file_index, line_no, first_line in repeats:
-        name = file_names[file_index]
+    for file_index, line_no, first_line in conn.execute(FIND_SCATTERED_REPEATS).fetchall():
         rejects.add(
-            file_name=name,
+            file_name=staged_files.file_names[file_index],
             line_number=line_no,
             reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first_line}",
-            raw=texts.get((name, line_no), ""),
         )
-    return land_quotes(conn, run_id, stager.months)
+    return land_quotes(conn, run_id, staged_files.months)

@@ -1,8 +1,8 @@
 """Stream the records of COT open-data files (a monthly zip, or a single CSV), never the whole file.
 
-Each record comes with the physical line it starts on and its exact text, so a rejected row can
-be stored as it was. Quoted fields may span lines; text is Windows-1252 (Latin-1 where cp1252
-leaves a byte undefined).
+Each record comes with the physical line it starts on; the exact text of a rejected one is read
+again afterwards (`record_texts`), so the main pass never keeps it. Quoted fields may span lines;
+text is Windows-1252 (Latin-1 where cp1252 leaves a byte undefined).
 """
 
 import codecs
@@ -31,10 +31,9 @@ class UnreadableFile(ValueError):
 
 
 class Record(NamedTuple):
-    """A CSV record: the physical line it starts on, its text as in the file, its fields."""
+    """A CSV record: the physical line it starts on, and its fields."""
 
     line_number: int
-    raw: str
     fields: list[str]
 
 
@@ -56,13 +55,22 @@ class _CountingReader(io.RawIOBase):
 
 @dataclass
 class CotFile:
-    """One CSV of a source: its name, header map, size in bytes, and records (read lazily, once)."""
+    """One CSV of a source: its name, header map and size in bytes; read (once, lazily) either as
+    records or as the raw lines after the header."""
 
     name: str
     header: HeaderMap
-    records: Iterator[Record]
+    stream: IO[str]
     size: int
     counter: _CountingReader
+
+    @property
+    def records(self) -> Iterator[Record]:
+        return _records(self.stream, first_line=2)
+
+    @property
+    def lines(self) -> IO[str]:
+        return self.stream
 
     @property
     def bytes_read(self) -> int:
@@ -70,16 +78,7 @@ class CotFile:
 
 
 def _records(stream: IO[str], first_line: int) -> Iterator[Record]:
-    consumed: list[str] = []
-    counter = [first_line - 1]
-
-    def tapped_lines() -> Iterator[str]:
-        for line in stream:
-            counter[0] += 1
-            consumed.append(line)
-            yield line
-
-    reader = csv.reader(tapped_lines(), delimiter=";", quotechar='"')
+    reader = csv.reader(stream, delimiter=";", quotechar='"')
     start = first_line
     while True:
         try:
@@ -88,11 +87,9 @@ def _records(stream: IO[str], first_line: int) -> Iterator[Record]:
             return
         except csv.Error as error:
             fields = [f"<csv: {error}>"]
-        raw = consumed[0] if len(consumed) == 1 else "".join(consumed)
-        consumed.clear()
         if fields:
-            yield Record(start, raw, fields)
-        start = counter[0] + 1
+            yield Record(start, fields)
+        start = first_line + reader.line_num
 
 
 def _text(binary: IO[bytes]) -> IO[str]:
@@ -110,9 +107,7 @@ def _open_csv(name: str, binary: IO[bytes], size: int) -> CotFile:
         header_map = map_header(header)
     except ValueError as error:
         raise UnreadableFile(f"{name}: {error}") from None
-    return CotFile(
-        name=name, header=header_map, records=_records(stream, first_line=2), size=size, counter=counter
-    )
+    return CotFile(name=name, header=header_map, stream=stream, size=size, counter=counter)
 
 
 @contextmanager
@@ -139,15 +134,33 @@ def open_cot(path: Path) -> Iterator[list[CotFile]]:
             yield [_open_csv(path.name, binary, path.stat().st_size)]
 
 
-def raw_lines(path: Path, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
-    """The exact text of some records, by file name and starting line (a targeted second read)."""
+def record_texts(path: Path, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+    """The exact text of some records, by file name and the line each starts on.
+
+    A second, line-by-line read: a record runs from its first line until its quotes balance
+    (a quoted field can hold line breaks; a quote inside one is written twice).
+    """
     found: dict[tuple[str, int], str] = {}
     with open_cot(path) as files:
         for cot_file in files:
-            lines = wanted.get(cot_file.name, set())
+            lines = wanted.get(cot_file.name)
             if not lines:
                 continue
-            for record in cot_file.records:
-                if record.line_number in lines:
-                    found[(cot_file.name, record.line_number)] = record.raw
+            last = max(lines)
+            collecting: list[str] = []
+            start = quotes = 0
+            for number, line in enumerate(cot_file.lines, start=2):
+                if not collecting:
+                    if number > last:
+                        break
+                    if number not in lines:
+                        continue
+                    start, quotes = number, 0
+                collecting.append(line)
+                quotes += line.count('"')
+                if quotes % 2 == 0:
+                    found[(cot_file.name, start)] = "".join(collecting)
+                    collecting = []
+            if collecting:
+                found[(cot_file.name, start)] = "".join(collecting)
     return found

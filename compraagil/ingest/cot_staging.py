@@ -17,7 +17,6 @@ from typing import NamedTuple
 from compraagil.ingest import values
 from compraagil.ingest.copy_format import copy_field, copy_line
 from compraagil.ingest.cot_columns import HeaderMap
-from compraagil.ingest.runs import RejectSink
 from compraagil.ingest.values import BadValue
 
 QUOTE_COLUMNS = (
@@ -53,15 +52,22 @@ PROGRESS_EVERY = 1 << 16
 BATCH_ROWS = 50_000
 
 
+class Reject(NamedTuple):
+    file_name: str
+    line_number: int
+    reason: str
+
+
 @dataclass
 class StagedBatch:
-    """Whole cotizaciones in COPY text: their quotes and tenders, and the suppliers and products
-    first seen in them."""
+    """Whole cotizaciones in COPY text: their quotes and tenders, the suppliers and products first
+    seen in them, and the records rejected on the way."""
 
     quotes: list[str] = field(default_factory=list)
     tenders: list[str] = field(default_factory=list)
     suppliers: list[str] = field(default_factory=list)
     products: set[str] = field(default_factory=set)
+    rejects: list[Reject] = field(default_factory=list)
     rows: int = 0
 
 
@@ -74,7 +80,6 @@ class Stager:
     """Consumes records file by file and hands batches of staged rows to `on_batch`."""
 
     on_batch: Callable[[StagedBatch], None]
-    rejects: RejectSink
     batch_rows: int = BATCH_ROWS
     suppliers: set[str] = field(default_factory=set)
     months: set[date] = field(default_factory=set)
@@ -83,9 +88,14 @@ class Stager:
 
     def hand_over(self) -> None:
         """Pass on the rows staged so far (called at cotización boundaries, and once at the end)."""
-        if self.batch.rows or self.batch.tenders:
+        if self.batch.rows or self.batch.tenders or self.batch.rejects:
             self.on_batch(self.batch)
             self.batch = StagedBatch()
+
+    def _reject(self, file_name: str, line_number: int, reason: str) -> None:
+        self.batch.rejects.append(Reject(file_name, line_number, reason))
+        if len(self.batch.rejects) >= self.batch_rows:
+            self.hand_over()
 
     def stage_file(self, file_index: int, file_name: str, header: HeaderMap, records, progress=None) -> None:
         """Validate every record of one file; the hot loop keeps everything it touches in locals."""
@@ -108,12 +118,12 @@ class Stager:
         )
         missing = values.MISSING
         suppliers = self.suppliers
-        reject = self.rejects.add
+        reject = self._reject
         group = _Group(self, file_index, header)
         seen = group.seen
         lines = group.lines
         read = self.read
-        for line_number, raw, fields in records:
+        for line_number, fields in records:
             read += 1
             if progress and not read % PROGRESS_EVERY:
                 progress(read)
@@ -121,7 +131,6 @@ class Stager:
                 reject(
                     file_name=file_name,
                     line_number=line_number,
-                    raw=raw,
                     reason=f"La fila tiene {len(fields)} columnas y el encabezado {width}",
                 )
                 continue
@@ -144,7 +153,7 @@ class Stager:
                 if not product:
                     raise BadValue("Falta el producto cotizado")
             except BadValue as error:
-                reject(file_name=file_name, line_number=line_number, raw=raw, reason=str(error))
+                reject(file_name=file_name, line_number=line_number, reason=str(error))
                 continue
             if codigo != group.codigo:
                 group.flush()
@@ -158,7 +167,6 @@ class Stager:
                 reject(
                     file_name=file_name,
                     line_number=line_number,
-                    raw=raw,
                     reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first}",
                 )
                 continue
@@ -166,7 +174,8 @@ class Stager:
             currency = fields[i_currency].strip() if i_currency is not None else ""
             if currency in missing:
                 currency = "CLP"
-            if "\\" in raw or "\t" in raw:
+            texts = product_code + product + currency
+            if "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:
                 product_code, product, currency = (
                     copy_field(product_code),
                     copy_field(product),

@@ -1,12 +1,13 @@
 """Import runs: opened before reading, closed with their counts, or failed with their error."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
 import psycopg
 
 from compraagil import cache
-from compraagil.ingest.copy_format import copy_line
+from compraagil.ingest.copy_format import copy_field, copy_line
 from compraagil.metrics import IMPORT_ROWS
 from compraagil.search import vocabulary
 
@@ -82,23 +83,33 @@ def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:
 
 
 class RejectSink:
-    """Rejected rows, spooled to a file (a file full of bad rows must not fill memory)."""
+    """Rejected rows, spooled to a file (a file full of bad rows must not fill memory). Their exact
+    texts are read from the source in one pass when they are stored."""
 
     def __init__(self, spool: IO[str]) -> None:
         self._spool = spool
+        self._lines: dict[str, set[int]] = {}
+        self._file_names: dict[str, str] = {}
         self.count = 0
 
-    def add(self, *, file_name: str, line_number: int, reason: str, raw: str) -> None:
-        """Keep one rejected record; `raw` is its text as read (the line ending is dropped here)."""
-        self._spool.write(copy_line((file_name, line_number, reason, raw.rstrip("\r\n"))))
+    def add(self, *, file_name: str, line_number: int, reason: str) -> None:
+        """Keep one rejected record: the file and line it starts on, and why it was rejected."""
+        self._lines.setdefault(file_name, set()).add(line_number)
+        self._file_names[copy_field(file_name)] = file_name
+        self._spool.write(copy_line((file_name, line_number, reason)))
         self.count += 1
 
-    def store(self, conn: psycopg.Connection, run_id: int) -> None:
-        """COPY every reject into import_rejects for `run_id`, then forget them."""
+    def store(
+        self, conn: psycopg.Connection, run_id: int, texts: Callable[[dict[str, set[int]]], dict]
+    ) -> None:
+        """COPY every reject into import_rejects for `run_id`, with the text `texts(wanted)` reads
+        for it (by file name and line, as `cot_reader.record_texts` does; line endings dropped)."""
+        found = texts(self._lines) if self._lines else {}
         self._spool.seek(0)
-        prefix = f"{run_id}\t"
         with conn.cursor().copy(
             "COPY import_rejects (run_id, file_name, line_number, reason, raw_line) FROM STDIN"
         ) as copy:
             for line in self._spool:
-                copy.write(prefix + line)
+                file_name, line_number, _ = line.split("\t", 2)
+                raw = found.get((self._file_names[file_name], int(line_number)), "").rstrip("\r\n")
+                copy.write(f"{run_id}\t{line[:-1]}\t{copy_field(raw)}\n")

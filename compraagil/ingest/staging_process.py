@@ -1,0 +1,95 @@
+"""Read and stage a COT source in a process of its own, so that Python reading the files and
+PostgreSQL loading what was read run on two cores at once.
+
+The child sends batches of staged rows through a pipe as it fills them: while the parent loads one
+batch, the child reads the next. (A thread cannot do this: the reading holds Python's global lock,
+and every chunk the loading thread sends to PostgreSQL waits for it.)
+"""
+
+import multiprocessing
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from compraagil.ingest.cot_reader import open_cot
+from compraagil.ingest.cot_staging import StagedBatch, Stager
+
+
+@dataclass(frozen=True)
+class Progress:
+    rows: int
+    fraction: float
+    """Of all the source's bytes, read so far (0..1)."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    read: int
+    months: set[date]
+    file_names: list[str]
+
+
+class StagingCrashed(RuntimeError):
+    """The reading process ended without finishing (killed, or out of memory)."""
+
+
+def _stage(path: Path, batch_rows: int, report_progress: bool, pipe) -> None:
+    """The child: stage every file of the source, sending what it has as it goes."""
+    try:
+        with open_cot(path) as files:
+            stager = Stager(on_batch=pipe.send, batch_rows=batch_rows)
+            total_bytes = sum(f.size for f in files) or 1
+            done_bytes = 0
+            for index, cot_file in enumerate(files):
+
+                def report(rows: int, cot_file=cot_file, done_bytes=done_bytes) -> None:
+                    pipe.send(Progress(rows, min(1.0, (done_bytes + cot_file.bytes_read) / total_bytes)))
+
+                stager.stage_file(
+                    index,
+                    cot_file.name,
+                    cot_file.header,
+                    cot_file.records,
+                    report if report_progress else None,
+                )
+                done_bytes += cot_file.size
+            stager.hand_over()
+            pipe.send(Finished(stager.read, stager.months, [f.name for f in files]))
+    except Exception as error:  # every failure goes to the parent, which raises it
+        pipe.send(error)
+    finally:
+        pipe.close()
+
+
+@contextmanager
+def staged(path: Path, batch_rows: int, report_progress: bool) -> Iterator[Iterator]:
+    """Start the reading process; yields its messages: StagedBatch, Progress, then Finished.
+    An error in the child is raised here; leaving early stops the child."""
+    receiving, sending = multiprocessing.get_context("spawn").Pipe(duplex=False)
+    child = multiprocessing.get_context("spawn").Process(
+        target=_stage, args=(path, batch_rows, report_progress, sending), name="cot-reader", daemon=True
+    )
+    child.start()
+    sending.close()
+
+    def messages() -> Iterator[StagedBatch | Progress | Finished]:
+        while True:
+            try:
+                message = receiving.recv()
+            except EOFError:
+                raise StagingCrashed(f"la lectura de {path.name} terminó sin completarse") from None
+            if isinstance(message, Exception):
+                raise message
+            yield message
+            if isinstance(message, Finished):
+                return
+
+    try:
+        yield messages()
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
