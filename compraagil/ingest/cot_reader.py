@@ -31,9 +31,10 @@ class UnreadableFile(ValueError):
 
 
 class Record(NamedTuple):
-    """A CSV record: the physical line it starts on, and its fields."""
+    """A CSV record: the physical lines it starts and ends on, and its fields."""
 
     line_number: int
+    last_line: int
     fields: list[str]
 
 
@@ -87,9 +88,10 @@ def _records(stream: IO[str], first_line: int) -> Iterator[Record]:
             return
         except csv.Error as error:
             fields = [f"<csv: {error}>"]
+        last = first_line - 1 + reader.line_num
         if fields:
-            yield Record(start, fields)
-        start = first_line + reader.line_num
+            yield Record(start, last, fields)
+        start = last + 1
 
 
 def _text(binary: IO[bytes]) -> IO[str]:
@@ -134,31 +136,33 @@ def open_cot(path: Path) -> Iterator[list[CotFile]]:
             yield [_open_csv(path.name, binary, path.stat().st_size)]
 
 
-def record_texts(path: Path, wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
+def record_texts(path: Path, wanted: dict[str, dict[int, int | None]]) -> dict[tuple[str, int], str]:
     """The exact text of some records, by file name and the line each starts on.
 
-    A second, line-by-line read: a record runs from its first line until its quotes balance
-    (a quoted field can hold line breaks; a quote inside one is written twice).
+    `wanted` maps each file's starting lines to the line the record ends on, when known; otherwise
+    the record runs until its quotes balance (a quoted field can hold line breaks; a quote inside
+    one is written twice). A second, line-by-line read of the source.
     """
     found: dict[tuple[str, int], str] = {}
     with open_cot(path) as files:
         for cot_file in files:
-            lines = wanted.get(cot_file.name)
-            if not lines:
+            starts = wanted.get(cot_file.name)
+            if not starts:
                 continue
-            last = max(lines)
+            last_start = max(starts)
             collecting: list[str] = []
             start = quotes = 0
+            end: int | None = None
             for number, line in enumerate(cot_file.lines, start=2):
                 if not collecting:
-                    if number > last:
+                    if number > last_start:
                         break
-                    if number not in lines:
+                    if number not in starts:
                         continue
-                    start, quotes = number, 0
+                    start, end, quotes = number, starts[number], 0
                 collecting.append(line)
                 quotes += line.count('"')
-                if quotes % 2 == 0:
+                if number == end or (end is None and quotes % 2 == 0):
                     found[(cot_file.name, start)] = "".join(collecting)
                     collecting = []
             if collecting:

@@ -55,6 +55,7 @@ BATCH_ROWS = 50_000
 class Reject(NamedTuple):
     file_name: str
     line_number: int
+    last_line: int
     reason: str
 
 
@@ -92,8 +93,8 @@ class Stager:
             self.on_batch(self.batch)
             self.batch = StagedBatch()
 
-    def _reject(self, file_name: str, line_number: int, reason: str) -> None:
-        self.batch.rejects.append(Reject(file_name, line_number, reason))
+    def _reject(self, file_name: str, line_number: int, last_line: int, reason: str) -> None:
+        self.batch.rejects.append(Reject(file_name, line_number, last_line, reason))
         if len(self.batch.rejects) >= self.batch_rows:
             self.hand_over()
 
@@ -123,7 +124,7 @@ class Stager:
         seen = group.seen
         lines = group.lines
         read = self.read
-        for line_number, fields in records:
+        for line_number, last_line, fields in records:
             read += 1
             if progress and not read % PROGRESS_EVERY:
                 progress(read)
@@ -131,6 +132,7 @@ class Stager:
                 reject(
                     file_name=file_name,
                     line_number=line_number,
+                    last_line=last_line,
                     reason=f"La fila tiene {len(fields)} columnas y el encabezado {width}",
                 )
                 continue
@@ -153,7 +155,7 @@ class Stager:
                 if not product:
                     raise BadValue("Falta el producto cotizado")
             except BadValue as error:
-                reject(file_name=file_name, line_number=line_number, reason=str(error))
+                reject(file_name=file_name, line_number=line_number, last_line=last_line, reason=str(error))
                 continue
             if codigo != group.codigo:
                 group.flush()
@@ -167,6 +169,7 @@ class Stager:
                 reject(
                     file_name=file_name,
                     line_number=line_number,
+                    last_line=last_line,
                     reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first}",
                 )
                 continue

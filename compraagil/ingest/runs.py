@@ -88,19 +88,19 @@ class RejectSink:
 
     def __init__(self, spool: IO[str]) -> None:
         self._spool = spool
-        self._lines: dict[str, set[int]] = {}
+        self._lines: dict[str, dict[int, int | None]] = {}
         self._file_names: dict[str, str] = {}
         self.count = 0
 
-    def add(self, *, file_name: str, line_number: int, reason: str) -> None:
-        """Keep one rejected record: the file and line it starts on, and why it was rejected."""
-        self._lines.setdefault(file_name, set()).add(line_number)
+    def add(self, *, file_name: str, line_number: int, reason: str, last_line: int | None = None) -> None:
+        """Keep one rejected record: the file and lines it spans (the last, when known), and why."""
+        self._lines.setdefault(file_name, {})[line_number] = last_line
         self._file_names[copy_field(file_name)] = file_name
         self._spool.write(copy_line((file_name, line_number, reason)))
         self.count += 1
 
     def store(
-        self, conn: psycopg.Connection, run_id: int, texts: Callable[[dict[str, set[int]]], dict]
+        self, conn: psycopg.Connection, run_id: int, texts: Callable[[dict[str, dict[int, int | None]]], dict]
     ) -> None:
         """COPY every reject into import_rejects for `run_id`, with the text `texts(wanted)` reads
         for it (by file name and line, as `cot_reader.record_texts` does; line endings dropped)."""
