@@ -115,7 +115,8 @@ def _segments(marked: str) -> list[tuple[str, bool]]:
 
 
 def _count(session: Session, where: str, params: dict, breadth: Breadth) -> tuple[int, bool]:
-    """Exact up to `breadth.matches` matches; beyond that, the planner's estimate."""
+    """Exact up to `breadth.matches` matches; beyond that, the planner's estimate, never below that
+    many (the page reads «Más de 5.000 resultados»)."""
     exact = session.execute(
         text(f"SELECT count(*) FROM (SELECT 1 FROM tenders t WHERE {where} LIMIT :cap) capped"),
         {**params, "cap": breadth.matches + 1},
@@ -126,7 +127,7 @@ def _count(session: Session, where: str, params: dict, breadth: Breadth) -> tupl
         text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM tenders t WHERE {where}"), params
     ).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(exact, int(plan[0]["Plan"]["Plan Rows"])), True
+    return max(breadth.matches, int(plan[0]["Plan"]["Plan Rows"])), True
 
 
 WINDOW_ORDER = {Sort.RELEVANCE: "t.closes_at DESC", Sort.CLOSING: ORDER[Sort.CLOSING]}
