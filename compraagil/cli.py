@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from compraagil.chile.money import format_count
 from compraagil.logs import configure_logging
 from compraagil.preflight import ConfigurationError
 
@@ -27,7 +28,7 @@ class TerminalProgress:
         rate = rows / max(1e-9, time.monotonic() - self.started)
         bar = "█" * filled + "░" * (self.WIDTH - filled)
         print(
-            f"\r{self.label} {bar} {fraction:4.0%}  {rows:,} filas  {rate:,.0f} filas/s",
+            f"\r{self.label} {bar} {fraction:4.0%}  {format_count(rows)} filas  {format_count(round(rate))} filas/s",
             end="",
             file=sys.stderr,
         )
