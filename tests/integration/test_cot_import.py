@@ -1,10 +1,15 @@
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
+from rq.job import JobStatus
 from sqlalchemy import text
 
+from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.db import get_engine
 from compraagil.ingest.cot_import import ImportFailed, import_cot_file
+from jobs.queues import SCRAPING, enqueue_with_retry
 from tests.cot_files import header, row, write_csv, write_zip
 
 GOOD_SUPPLIER_2 = {"RazonSocialProveedor": "Ferretería Lautaro Ltda.", "RUTProveedor": "76.086.428-5"}
@@ -205,3 +210,19 @@ def test_unreadable_files_fail_the_run_and_write_nothing(tmp_path, name, content
     assert fetch("SELECT status, error IS NOT NULL FROM import_runs") == [("failed", True)]
     for table in ("quotes", "tenders", "suppliers", "products", "import_rejects"):
         assert fetch(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_the_import_job_runs_in_a_real_worker_process(services, tmp_path):
+    """The reading child process starts from inside RQ's work horse, too."""
+    path, _ = mixed_file(tmp_path)
+    job = enqueue_with_retry("jobs.tasks.imports.import_file", SCRAPING, str(path))
+    env = child_environment(DATABASE_URL=services.database_url, REDIS_URL=services.redis_url)
+    finished = subprocess.run(
+        [sys.executable, "-m", "jobs.worker", "--queues", SCRAPING, "--burst"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+    assert finished.returncode == 0, finished.stderr
+    job.refresh()
+    assert job.get_status() == JobStatus.FINISHED, finished.stderr
+    assert "read 11 · inserted 4 · updated 0 · unchanged 0 · rejected 7" in job.return_value()
