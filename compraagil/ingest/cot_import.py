@@ -1,4 +1,6 @@
-"""Import COT open-data files: stream into staging tables with COPY, then upsert set-based.
+"""Import COT open-data files: a child process reads and validates them (staging_process); this
+process COPYs what it sends into staging tables and upserts the dictionaries and tenders batch by
+batch, then lands the quotes set-based (quotes_load).
 
 Idempotent: the same file twice leaves the same rows (the second run counts them unchanged).
 All or nothing: the history, dictionaries, tenders and rejects of a run land in one transaction;
@@ -29,8 +31,7 @@ from compraagil.ingest.runs import (
     landed,
     open_run,
 )
-from compraagil.ingest.staging_process import Finished, StagingCrashed, staged
-from compraagil.ingest.staging_process import Progress as StagingProgress
+from compraagil.ingest.staging_process import Finished, ProgressReport, StagingCrashed, staged
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def _load(
                     for reject in message.rejects:
                         rejects.add(**reject._asdict())
                     _load_batch(conn, message)
-                elif isinstance(message, StagingProgress):
+                elif isinstance(message, ProgressReport):
                     progress(message.rows, message.fraction)
                 else:
                     finished = message

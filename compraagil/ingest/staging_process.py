@@ -18,7 +18,7 @@ from compraagil.ingest.cot_staging import StagedBatch, Stager
 
 
 @dataclass(frozen=True)
-class Progress:
+class ProgressReport:
     rows: int
     fraction: float
     """Of all the source's bytes, read so far (0..1)."""
@@ -45,7 +45,9 @@ def _stage(path: Path, batch_rows: int, report_progress: bool, pipe) -> None:
             for index, cot_file in enumerate(files):
 
                 def report(rows: int, cot_file=cot_file, done_bytes=done_bytes) -> None:
-                    pipe.send(Progress(rows, min(1.0, (done_bytes + cot_file.bytes_read) / total_bytes)))
+                    pipe.send(
+                        ProgressReport(rows, min(1.0, (done_bytes + cot_file.bytes_read) / total_bytes))
+                    )
 
                 stager.stage_file(
                     index,
@@ -65,7 +67,7 @@ def _stage(path: Path, batch_rows: int, report_progress: bool, pipe) -> None:
 
 @contextmanager
 def staged(path: Path, batch_rows: int, report_progress: bool) -> Iterator[Iterator]:
-    """Start the reading process; yields its messages: StagedBatch, Progress, then Finished.
+    """Start the reading process; yields its messages: StagedBatch and ProgressReport, then Finished.
     An error in the child is raised here; leaving early stops the child."""
     receiving, sending = multiprocessing.get_context("spawn").Pipe(duplex=False)
     child = multiprocessing.get_context("spawn").Process(
@@ -74,7 +76,7 @@ def staged(path: Path, batch_rows: int, report_progress: bool) -> Iterator[Itera
     child.start()
     sending.close()
 
-    def messages() -> Iterator[StagedBatch | Progress | Finished]:
+    def messages() -> Iterator[StagedBatch | ProgressReport | Finished]:
         while True:
             try:
                 message = receiving.recv()
