@@ -1,9 +1,10 @@
-"""Read and stage a COT source in a process of its own, so that Python reading the files and
-PostgreSQL loading what was read run on two cores at once.
+"""Read and stage a COT source in processes of their own, so that Python reading the files and
+PostgreSQL loading what was read run on separate cores.
 
-The child sends batches of staged rows through a pipe as it fills them: while the parent loads one
-batch, the child reads the next. (A thread cannot do this: the reading holds Python's global lock,
-and every chunk the loading thread sends to PostgreSQL waits for it.)
+Each CSV of the source (a month's zip holds two) gets a child process, which sends batches of
+staged rows through a pipe as it fills them: while the parent loads one batch, the children read
+on. (Threads cannot do this: the reading holds Python's global lock, and every chunk the loading
+thread sends to PostgreSQL waits for it.)
 """
 
 import multiprocessing
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from compraagil.ingest.cot_reader import open_cot
@@ -20,8 +22,14 @@ from compraagil.ingest.cot_staging import StagedBatch, Stager
 @dataclass(frozen=True)
 class ProgressReport:
     rows: int
-    fraction: float
-    """Of all the source's bytes, read so far (0..1)."""
+    """Records read so far."""
+    bytes_read: int
+    total_bytes: int
+    """Of one CSV (from a child), or of the whole source (from `staged`)."""
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.bytes_read / self.total_bytes) if self.total_bytes else 0.0
 
 
 @dataclass(frozen=True)
@@ -32,33 +40,28 @@ class Finished:
 
 
 class StagingCrashed(RuntimeError):
-    """The reading process ended without finishing (killed, or out of memory)."""
+    """A reading process ended without finishing (killed, or out of memory)."""
 
 
-def _stage(path: Path, batch_rows: int, report_progress: bool, pipe) -> None:
-    """The child: stage every file of the source, sending what it has as it goes."""
+def _stage(path: Path, file_index: int, batch_rows: int, report_progress: bool, pipe: Connection) -> None:
+    """A child: stage one CSV of the source, sending what it has as it goes."""
     try:
         with open_cot(path) as files:
+            cot_file = files[file_index]
             stager = Stager(on_batch=pipe.send, batch_rows=batch_rows)
-            total_bytes = sum(f.size for f in files) or 1
-            done_bytes = 0
-            for index, cot_file in enumerate(files):
 
-                def report(rows: int, cot_file=cot_file, done_bytes=done_bytes) -> None:
-                    pipe.send(
-                        ProgressReport(rows, min(1.0, (done_bytes + cot_file.bytes_read) / total_bytes))
-                    )
+            def report(rows: int) -> None:
+                pipe.send(ProgressReport(rows, cot_file.bytes_read, cot_file.size))
 
-                stager.stage_file(
-                    index,
-                    cot_file.name,
-                    cot_file.header,
-                    cot_file.records,
-                    report if report_progress else None,
-                )
-                done_bytes += cot_file.size
+            stager.stage_file(
+                file_index,
+                cot_file.name,
+                cot_file.header,
+                cot_file.records,
+                report if report_progress else None,
+            )
             stager.hand_over()
-            pipe.send(Finished(stager.read, stager.months, [f.name for f in files]))
+            pipe.send(Finished(stager.read, stager.months, [cot_file.name]))
     except Exception as error:  # every failure goes to the parent, which raises it
         pipe.send(error)
     finally:
@@ -67,31 +70,62 @@ def _stage(path: Path, batch_rows: int, report_progress: bool, pipe) -> None:
 
 @contextmanager
 def staged(path: Path, batch_rows: int, report_progress: bool) -> Iterator[Iterator]:
-    """Start the reading process; yields its messages: StagedBatch and ProgressReport, then Finished.
-    An error in the child is raised here; leaving early stops the child."""
-    receiving, sending = multiprocessing.get_context("spawn").Pipe(duplex=False)
-    child = multiprocessing.get_context("spawn").Process(
-        target=_stage, args=(path, batch_rows, report_progress, sending), name="cot-reader", daemon=True
-    )
-    child.start()
-    sending.close()
+    """Start a reading process per CSV; yields their messages as they come: StagedBatch and
+    ProgressReport (for the whole source), then one Finished for all of them. An error in a child
+    is raised here; leaving early stops the children."""
+    with open_cot(path) as files:
+        names, total_bytes = [f.name for f in files], sum(f.size for f in files)
+    context = multiprocessing.get_context("spawn")
+    pipes: dict[Connection, int] = {}
+    children = []
+    for index in range(len(names)):
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(
+            target=_stage,
+            args=(path, index, batch_rows, report_progress, sending),
+            name=f"cot-reader-{index}",
+            daemon=True,
+        )
+        child.start()
+        sending.close()
+        pipes[receiving] = index
+        children.append(child)
 
     def messages() -> Iterator[StagedBatch | ProgressReport | Finished]:
-        while True:
-            try:
-                message = receiving.recv()
-            except EOFError:
-                raise StagingCrashed(f"la lectura de {path.name} terminó sin completarse") from None
-            if isinstance(message, Exception):
-                raise message
-            yield message
-            if isinstance(message, Finished):
-                return
+        progress = [ProgressReport(0, 0, 0)] * len(names)
+        finished: list[Finished | None] = [None] * len(names)
+        waiting = list(pipes)
+        while waiting:
+            for pipe in wait(waiting):
+                index = pipes[pipe]
+                try:
+                    message = pipe.recv()
+                except EOFError:
+                    raise StagingCrashed(f"la lectura de {names[index]} terminó sin completarse") from None
+                if isinstance(message, Exception):
+                    raise message
+                if isinstance(message, Finished):
+                    finished[index] = message
+                    waiting.remove(pipe)
+                elif isinstance(message, ProgressReport):
+                    progress[index] = message
+                    yield ProgressReport(
+                        sum(p.rows for p in progress), sum(p.bytes_read for p in progress), total_bytes
+                    )
+                else:
+                    yield message
+        yield Finished(
+            read=sum(f.read for f in finished),
+            months=set().union(*(f.months for f in finished)),
+            file_names=names,
+        )
 
     try:
         yield messages()
     finally:
-        receiving.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
+        for pipe in pipes:
+            pipe.close()
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+            child.join()
