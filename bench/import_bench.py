@@ -1,17 +1,18 @@
 """Import throughput: generate N rows in COT format, import them into a fresh database, twice.
 
-    .venv/bin/python -m bench.import_bench [--rows 1000000] [--seed 7] [--columns 34]
+    .venv/bin/python -m bench.import_bench [--rows 1000000] [--seed 7] [--columns 34] [--zip]
 
 Prints generation speed, then for the first import and the idempotent re-import: wall time, rows/s
-and the importer's peak memory (it runs as a child process, `python -m compraagil import`, so its
-peak is its own), and finally the database size. The database is an embedded PostgreSQL in a
+and the importer's peak memory (`python -m compraagil import` runs as a child process; its memory
+and its reading processes' is sampled together), and finally the database size. `--zip` writes a
+month's zip with two CSVs, as ChileCompra publishes them, instead of one CSV. The database is an embedded PostgreSQL in a
 temporary folder, deleted afterwards.
 """
 
 import argparse
+import contextlib
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import psutil
 import psycopg
 
 from compraagil import migrations
@@ -26,7 +28,7 @@ from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.db import libpq_url
 from compraagil.devservices import start_postgres
 from compraagil.ingest.synthetic import make_factory
-from compraagil.ingest.synthetic.cot_writer import write_csv
+from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
 
 SUMMARY = re.compile(r"read (\d+) · inserted (\d+) · updated (\d+) · unchanged (\d+) · rejected (\d+)")
 
@@ -34,8 +36,11 @@ SUMMARY = re.compile(r"read (\d+) · inserted (\d+) · updated (\d+) · unchange
 def generate(path: Path, rows: int, seed: int, columns: int) -> None:
     started = time.monotonic()
     factory = make_factory(seed, rows, date(2024, 1, 1))
-    with path.open("wb") as out:
-        write_csv(factory.history(rows, 24), out, rows=rows, columns=columns)
+    if path.suffix == ".zip":
+        write_month_zip(factory.history(rows, 24), path, rows=rows, columns=columns)
+    else:
+        with path.open("wb") as out:
+            write_csv(factory.history(rows, 24), out, rows=rows, columns=columns)
     seconds = time.monotonic() - started
     size = path.stat().st_size / 1e6
     print(
@@ -43,22 +48,35 @@ def generate(path: Path, rows: int, seed: int, columns: int) -> None:
     )
 
 
+def _tree_rss(process: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
 def timed_import(path: Path, database_url: str, label: str) -> None:
+    """Run the CLI import; its peak memory is sampled over all its processes (it reads in children)."""
     env = child_environment(DATABASE_URL=database_url, LOG_JSON="false", LOG_LEVEL="WARNING")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
-    done = subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-m", "compraagil", "import", str(path)],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    watched, peak = psutil.Process(child.pid), 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(watched))
+        time.sleep(0.1)
     seconds = time.monotonic() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{label} failed:\n{done.stderr}")
-    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    counts = SUMMARY.search(done.stdout)
+    stdout, stderr = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"{label} failed:\n{stderr}")
+    counts = SUMMARY.search(stdout)
     read = int(counts.group(1))
     print(
-        f"{label:<18} {seconds:7.1f} s  {read / seconds:>9,.0f} rows/s  peak {peak_mb:,.0f} MB  "
+        f"{label:<18} {seconds:7.1f} s  {read / seconds:>9,.0f} rows/s  peak {peak / 2**20:,.0f} MB  "
         f"(inserted {int(counts.group(2)):,} · updated {int(counts.group(3)):,} · "
         f"unchanged {int(counts.group(4)):,} · rejected {int(counts.group(5)):,})"
     )
@@ -71,11 +89,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--columns", type=int, choices=(30, 33, 34), default=34)
+    parser.add_argument(
+        "--zip", action="store_true", help="write a month's zip with its two CSVs (COT1, COT2), as published"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores · python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="import-bench-") as directory:
         root = Path(directory)
-        source = root / f"COT_bench_{args.rows}.csv"
+        source = root / ("COT_2026-10.zip" if args.zip else f"COT_bench_{args.rows}.csv")
         generate(source, args.rows, args.seed, args.columns)
         postgres = start_postgres(root / "postgres")
         try:

@@ -94,13 +94,19 @@ def write_csv(processes: Iterable[Process], out, *, rows: int | None = None, col
     return written
 
 
-def write_month_zip(processes: list[Process], path: Path, *, columns: int = 34) -> int:
-    """`COT_<YYYY-MM>.zip` holding COT1 and COT2, the processes split between them."""
+def write_month_zip(processes: Iterable[Process], path: Path, *, rows: int, columns: int = 34) -> int:
+    """`COT_<YYYY-MM>.zip` holding COT1 and COT2 as the real months do: the first `rows` rows, split
+    between the two files at the cotización nearest the middle. Returns rows written."""
     month = path.stem.removeprefix("COT_")
-    half = len(processes) // 2
-    written = 0
+    processes = iter(processes)
+    first: list[Process] = []
+    first_rows = 0
+    while first_rows < rows // 2 and (process := next(processes, None)):
+        first.append(process)
+        first_rows += len(process.quotes) * len(process.lines)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for number, part in ((1, processes[:half]), (2, processes[half:])):
-            with archive.open(f"COT{number}_{month}.csv", "w", force_zip64=True) as member:
-                written += write_csv(part, member, columns=columns)
+        with archive.open(f"COT1_{month}.csv", "w", force_zip64=True) as member:
+            written = write_csv(first, member, rows=rows, columns=columns)
+        with archive.open(f"COT2_{month}.csv", "w", force_zip64=True) as member:
+            written += write_csv(processes, member, rows=rows - written, columns=columns)
     return written
