@@ -53,6 +53,8 @@ BATCH_ROWS = 50_000
 
 
 class Reject(NamedTuple):
+    """A record rejected while staging: the lines it spans, and why (its text is read later)."""
+
     file_name: str
     line_number: int
     last_line: int
