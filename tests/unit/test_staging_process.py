@@ -1,0 +1,49 @@
+import multiprocessing
+from datetime import date
+
+import pytest
+
+from compraagil.ingest.cot_staging import StagedBatch
+from compraagil.ingest.staging_process import Finished, StagingCrashed, staged
+from compraagil.ingest.synthetic import make_factory
+from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
+
+ROWS = 20_000
+
+
+def generated(path, rows=ROWS):
+    processes = make_factory(5, rows, date(2025, 1, 1)).history(rows, 6)
+    if path.suffix == ".zip":
+        write_month_zip(processes, path, rows=rows)
+    else:
+        with path.open("wb") as out:
+            write_csv(processes, out, rows=rows)
+    return path
+
+
+def test_a_months_two_csvs_are_read_by_two_processes_and_every_row_arrives(tmp_path):
+    path = generated(tmp_path / "COT_2025-06.zip")
+    staged_rows, rejected, readers = 0, 0, set()
+    with staged(path, batch_rows=1000, report_progress=False) as messages:
+        for message in messages:
+            readers |= {child.name for child in multiprocessing.active_children()}
+            if isinstance(message, StagedBatch):
+                staged_rows += message.rows
+                rejected += len(message.rejects)
+            else:
+                finished = message
+    assert isinstance(finished, Finished)
+    assert finished.file_names == ["COT1_2025-06.csv", "COT2_2025-06.csv"]
+    assert finished.read == ROWS == staged_rows + rejected
+    assert {"cot-reader-0", "cot-reader-1"} <= readers
+
+
+def test_a_reader_that_dies_is_reported_not_waited_for(tmp_path):
+    path = generated(tmp_path / "COT.csv")
+    with staged(path, batch_rows=100, report_progress=False) as messages:
+        assert isinstance(next(messages), StagedBatch)
+        for child in multiprocessing.active_children():
+            child.kill()
+        with pytest.raises(StagingCrashed, match="COT.csv"):
+            for _ in messages:
+                pass
