@@ -12,7 +12,7 @@ from bench.common import machine, populated_database, product_queries, report, t
 from compraagil.db import session_scope
 from compraagil.ingest.synthetic import vocabulary
 from compraagil.search.query import SearchQuery, Sort
-from compraagil.search.service import _filters, _search, search_tenders
+from compraagil.search.service import Breadth, _filters, _page_sql, _search, _window_page_sql, search_tenders
 
 
 def queries(count: int, seed: int) -> list[SearchQuery]:
@@ -35,15 +35,22 @@ def queries(count: int, seed: int) -> list[SearchQuery]:
 
 
 def explain(query: SearchQuery) -> None:
+    """The plans of a search's page: over all matches, and through the broad search's window."""
     clauses, params = _filters(query)
-    with session_scope() as session:
-        plan = session.execute(
-            text(
-                f"EXPLAIN (ANALYZE, BUFFERS) SELECT t.codigo FROM tenders t WHERE {' AND '.join(clauses)} LIMIT 20"
-            ),
-            params,
-        ).scalars()
-        print(f"\nEXPLAIN (ANALYZE, BUFFERS) search «{query.text}»:\n  " + "\n  ".join(plan))
+    where = " AND ".join(clauses)
+    breadth = Breadth()
+    params = {**params, "limit": query.page_size, "offset": query.offset}
+    params |= {"window": breadth.window, "candidates": breadth.candidates}
+    for label, sql in (
+        ("all matches", _page_sql(query, where)),
+        ("broad window", _window_page_sql(query, where)),
+    ):
+        with session_scope() as session:
+            plan = session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"), params).scalars()
+            print(
+                f"\nEXPLAIN (ANALYZE, BUFFERS) search «{query.text}» ({query.sort.value}), {label}:\n  "
+                + "\n  ".join(plan)
+            )
 
 
 def main() -> None:
@@ -76,7 +83,7 @@ def main() -> None:
         report("search, cold (no cache)", timed([cold(q) for q in batch]))
         timed([warm(q) for q in batch])
         report("search, warm (cached)", timed([warm(q) for q in batch]))
-        explain(next(q for q in batch if q.text and not q.open_only))
+        explain(next(q for q in batch if q.text and not q.open_only and q.sort is Sort.RELEVANCE))
 
 
 if __name__ == "__main__":
