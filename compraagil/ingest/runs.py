@@ -89,13 +89,11 @@ class RejectSink:
     def __init__(self, spool: IO[str]) -> None:
         self._spool = spool
         self._lines: dict[str, dict[int, int | None]] = {}
-        self._file_names: dict[str, str] = {}
         self.count = 0
 
     def add(self, *, file_name: str, line_number: int, reason: str, last_line: int | None = None) -> None:
         """Keep one rejected record: the file and lines it spans (the last, when known), and why."""
         self._lines.setdefault(file_name, {})[line_number] = last_line
-        self._file_names[copy_field(file_name)] = file_name
         self._spool.write(copy_line((file_name, line_number, reason)))
         self.count += 1
 
@@ -105,11 +103,12 @@ class RejectSink:
         """COPY every reject into import_rejects for `run_id`, with the text `texts(wanted)` reads
         for it (by file name and line, as `cot_reader.record_texts` does; line endings dropped)."""
         found = texts(self._lines) if self._lines else {}
+        by_spooled_name = {(copy_field(name), str(line)): text for (name, line), text in found.items()}
         self._spool.seek(0)
         with conn.cursor().copy(
             "COPY import_rejects (run_id, file_name, line_number, reason, raw_line) FROM STDIN"
         ) as copy:
             for line in self._spool:
                 file_name, line_number, _ = line.split("\t", 2)
-                raw = found.get((self._file_names[file_name], int(line_number)), "").rstrip("\r\n")
+                raw = by_spooled_name.get((file_name, line_number), "").rstrip("\r\n")
                 copy.write(f"{run_id}\t{line[:-1]}\t{copy_field(raw)}\n")
