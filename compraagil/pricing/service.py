@@ -20,7 +20,7 @@ FULL_HISTORY_LIMIT = 50_000
 """Above this many quotes in the window, the figures come from the sample: its percentiles are
 within about 1% of the whole history's, at a twentieth of the cost."""
 
-ANALYSIS_SQL = """
+HISTORY_CTES = """
 WITH matched AS (
     SELECT id, name FROM products
     WHERE fold(name) %> fold(:product)
@@ -31,7 +31,14 @@ WITH matched AS (
     FROM quotes q
     WHERE q.product_id IN (SELECT id FROM matched) AND q.closing_date >= :since
       AND q.unit_price > 0 AND q.currency = 'CLP' {sample}
-), fences AS (
+)"""
+"""The products matched by the query, and their priced quotes in the window."""
+
+HISTORY_SIZE_SQL = HISTORY_CTES + "\nSELECT count(*) FROM history"
+
+ANALYSIS_SQL = (
+    HISTORY_CTES
+    + """, fences AS (
     SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY ln(price)) AS q1,
            percentile_cont(0.75) WITHIN GROUP (ORDER BY ln(price)) AS q3
     FROM history
@@ -71,6 +78,7 @@ SELECT
         GROUP BY sup.id ORDER BY wins DESC, quotes DESC LIMIT 5) s) AS suppliers,
     (SELECT json_agg(price) FROM (SELECT price FROM scope ORDER BY random() LIMIT :sample) x) AS sample
 """
+)
 
 
 class PriceQuery(BaseModel):
@@ -165,14 +173,20 @@ def _median(values: list[float]) -> float | None:
     return sorted(values)[len(values) // 2] if values else None
 
 
+def _history_params(query: PriceQuery, today: date) -> dict:
+    return {
+        "product": query.product,
+        "matched": MATCHED_PRODUCTS,
+        "since": today - timedelta(days=round(query.months * 30.44)),
+    }
+
+
 def _figures(session: Session, query: PriceQuery, today: date, *, sampled: bool):
     """One row with every figure, from the whole history or from its sample."""
     return session.execute(
         text(ANALYSIS_SQL.format(sample=IN_SAMPLE if sampled else "")),
         {
-            "product": query.product,
-            "matched": MATCHED_PRODUCTS,
-            "since": today - timedelta(days=round(query.months * 30.44)),
+            **_history_params(query, today),
             "fence": logic.OUTLIER_FENCE,
             "buyer_id": query.buyer_id,
             "region": query.region,
@@ -185,11 +199,12 @@ def _figures(session: Session, query: PriceQuery, today: date, *, sampled: bool)
 def _analyze(
     session: Session, query: PriceQuery, today: date, full_history_limit: int = FULL_HISTORY_LIMIT
 ) -> PriceAnalysis:
-    """The sample answers first; unless the history is large, the whole history answers instead."""
-    row = _figures(session, query, today, sampled=True)
-    sampled = row.raw_size * SAMPLE_EVERY > full_history_limit
-    if not sampled:
-        row = _figures(session, query, today, sampled=False)
+    """The sample's size says how large the history is; a large one is answered from the sample."""
+    in_sample = session.execute(
+        text(HISTORY_SIZE_SQL.format(sample=IN_SAMPLE)), _history_params(query, today)
+    ).scalar_one()
+    sampled = in_sample * SAMPLE_EVERY > full_history_limit
+    row = _figures(session, query, today, sampled=sampled)
     scale = SAMPLE_EVERY if sampled else 1
     all_quotes, winners = _percentiles(row.all_quotes, scale), _percentiles(row.winning_quotes, scale)
     monthly = [MonthPoint(**{**point, "n": point["n"] * scale}) for point in row.monthly or []]
