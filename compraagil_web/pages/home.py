@@ -9,6 +9,7 @@ from compraagil.chile.money import format_count
 from compraagil.dashboard.service import home_figures
 from compraagil.db import session_scope
 from compraagil_web import routes
+from compraagil_web.components.figure import figure_card
 from compraagil_web.components.layout import page
 
 log = logging.getLogger(__name__)
@@ -40,20 +41,6 @@ class HomeState(rx.State):
         self.failed, self.loading = False, False
 
 
-def _figure(label: str, value: rx.Var, test_id: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text(label, size="2", color_scheme="gray"),
-            rx.skeleton(
-                rx.heading(value, size="7", id=test_id),
-                loading=HomeState.loading,
-            ),
-            spacing="1",
-        ),
-        width="100%",
-    )
-
-
 @rx.page(route=routes.HOME, title="CompraAgil · Inteligencia para Compra Ágil", on_load=HomeState.load)
 def home() -> rx.Component:
     return page(
@@ -73,9 +60,27 @@ def home() -> rx.Component:
                 ),
             ),
             rx.grid(
-                _figure("Compras Ágiles abiertas", HomeState.open_tenders, "open-tenders"),
-                _figure("Cotizaciones en el historial", HomeState.quotes_in_history, "quotes-in-history"),
-                _figure("Última importación", HomeState.last_import, "last-import"),
+                figure_card(
+                    "Compras Ágiles abiertas",
+                    HomeState.open_tenders,
+                    "open-tenders",
+                    size="7",
+                    loading=HomeState.loading,
+                ),
+                figure_card(
+                    "Cotizaciones en el historial",
+                    HomeState.quotes_in_history,
+                    "quotes-in-history",
+                    size="7",
+                    loading=HomeState.loading,
+                ),
+                figure_card(
+                    "Última importación",
+                    HomeState.last_import,
+                    "last-import",
+                    size="7",
+                    loading=HomeState.loading,
+                ),
                 columns=rx.breakpoints(initial="1", sm="3"),
                 spacing="4",
                 width="100%",

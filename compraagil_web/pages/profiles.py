@@ -14,6 +14,7 @@ from compraagil.competition.service import buyer_profile, supplier_profile
 from compraagil.db import session_scope
 from compraagil.errors import NotFound
 from compraagil_web import routes
+from compraagil_web.components.figure import figure_card
 from compraagil_web.components.layout import page
 from compraagil_web.components.ranked import RankedRow, ranked_list
 
@@ -22,17 +23,6 @@ log = logging.getLogger(__name__)
 
 def _last_segment(path: str) -> str:
     return unquote(path.rstrip("/").rsplit("/", 1)[-1])
-
-
-def _figure(label: str, value, test_id: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text(label, size="1", color_scheme="gray"),
-            rx.heading(value, size="5", id=test_id),
-            spacing="1",
-        ),
-        width="100%",
-    )
 
 
 class BuyerState(rx.State):
@@ -145,9 +135,9 @@ def buyer_page() -> rx.Component:
         BuyerState.organismo,
         BuyerState.subtitle,
         rx.grid(
-            _figure("Compras Ágiles (24 meses)", BuyerState.processes, "buyer-processes"),
-            _figure("Monto adjudicado", BuyerState.spend, "buyer-spend"),
-            _figure("Proveedores por proceso", BuyerState.average_quotes, "buyer-average-quotes"),
+            figure_card("Compras Ágiles (24 meses)", BuyerState.processes, "buyer-processes"),
+            figure_card("Monto adjudicado", BuyerState.spend, "buyer-spend"),
+            figure_card("Proveedores por proceso", BuyerState.average_quotes, "buyer-average-quotes"),
             columns=rx.breakpoints(initial="1", sm="3"),
             spacing="3",
             width="100%",
@@ -170,10 +160,10 @@ def supplier_page() -> rx.Component:
         SupplierState.name,
         SupplierState.subtitle,
         rx.grid(
-            _figure("Procesos ganados", SupplierState.wins, "supplier-wins"),
-            _figure("Tasa de éxito", SupplierState.win_rate, "supplier-win-rate"),
-            _figure("Cotizaciones", SupplierState.quotes, "supplier-quotes"),
-            _figure("Precio frente al mercado", SupplierState.price_position, "supplier-price-position"),
+            figure_card("Procesos ganados", SupplierState.wins, "supplier-wins"),
+            figure_card("Tasa de éxito", SupplierState.win_rate, "supplier-win-rate"),
+            figure_card("Cotizaciones", SupplierState.quotes, "supplier-quotes"),
+            figure_card("Precio frente al mercado", SupplierState.price_position, "supplier-price-position"),
             columns=rx.breakpoints(initial="1", sm="2", md="4"),
             spacing="3",
             width="100%",
