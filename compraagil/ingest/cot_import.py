@@ -19,8 +19,15 @@ import psycopg
 from psycopg import errors
 
 from compraagil.db import connect
-from compraagil.ingest.cot_reader import UnreadableFile, record_texts
-from compraagil.ingest.cot_staging import BATCH_ROWS, QUOTE_COLUMNS, TENDER_COLUMNS, StagedBatch
+from compraagil.ingest.cot_reader import UnreadableFile, locate_records
+from compraagil.ingest.cot_staging import (
+    BATCH_ROWS,
+    QUOTE_COLUMNS,
+    REPEAT_REASON,
+    SUPPLIER_COLUMNS,
+    TENDER_COLUMNS,
+    StagedBatch,
+)
 from compraagil.ingest.quotes_load import land_quotes
 from compraagil.ingest.runs import (
     ImportCounts,
@@ -37,7 +44,7 @@ log = logging.getLogger(__name__)
 
 STAGING_DDL = """
 CREATE TEMP TABLE stage_quotes (
-    file_index smallint, line_no integer, codigo text, closing_date date, published_date date, unit_code text,
+    file_index smallint, record bigint, codigo text, closing_date date, published_date date, unit_code text,
     region smallint, supplier_rut text, product_code text, product_name text, quantity numeric,
     amount numeric, amount_is_quote_total boolean, currency text, winner boolean
 ) ON COMMIT DROP;
@@ -100,13 +107,13 @@ WHERE tenders.state IS DISTINCT FROM excluded.state OR tenders.items_text IS NUL
 
 FIND_SCATTERED_REPEATS = """
 DELETE FROM stage_quotes s USING (
-    SELECT file_index, line_no, first_value(line_no) OVER w AS first_line, row_number() OVER w AS n
+    SELECT file_index, record, first_value(record) OVER w AS first_record, row_number() OVER w AS n
     FROM stage_quotes
     WINDOW w AS (PARTITION BY closing_date, codigo, supplier_rut, product_code, product_name
-                 ORDER BY file_index, line_no)
+                 ORDER BY file_index, record)
 ) d
-WHERE d.n > 1 AND s.file_index = d.file_index AND s.line_no = d.line_no
-RETURNING s.file_index, s.line_no, d.first_line
+WHERE d.n > 1 AND s.file_index = d.file_index AND s.record = d.record
+RETURNING s.file_index, s.record, d.first_record
 """
 
 
@@ -170,7 +177,7 @@ def _load(
             for message in messages:
                 if isinstance(message, StagedBatch):
                     for reject in message.rejects:
-                        rejects.add(**reject._asdict())
+                        rejects.add(*reject)
                     _load_batch(conn, message)
                 elif isinstance(message, ProgressReport):
                     progress(message.rows, message.fraction)
@@ -181,22 +188,22 @@ def _load(
             # it believes empty one by one (seen: 333 s instead of 2 s).
             conn.execute("ANALYZE stage_quotes, suppliers, products, buyers")
             inserted, updated = _land_quotes(conn, run_id, finished, rejects)
-        rejects.store(conn, run_id, partial(record_texts, path))
+        rejects.store(conn, run_id, partial(locate_records, path))
     return ImportCounts(read=finished.read, inserted=inserted, updated=updated, rejected=rejects.count)
 
 
 def _load_batch(conn: psycopg.Connection, batch: StagedBatch) -> None:
     """Add a batch to the staged quotes; upsert its suppliers, buyers, products and tenders."""
-    with conn.cursor().copy(f"COPY stage_quotes ({', '.join(QUOTE_COLUMNS)}) FROM STDIN") as copy:
-        copy.write("".join(batch.quotes))
     conn.execute("TRUNCATE stage_tenders, stage_suppliers, stage_products")
-    for table, columns, lines in (
+    for table, columns, chunks in (
+        ("stage_quotes", QUOTE_COLUMNS, batch.quotes),
         ("stage_tenders", TENDER_COLUMNS, batch.tenders),
-        ("stage_suppliers", ("rut", "name", "size"), batch.suppliers),
-        ("stage_products", ("name",), [f"{name}\n" for name in batch.products]),
+        ("stage_suppliers", SUPPLIER_COLUMNS, batch.suppliers),
+        ("stage_products", ("name",), batch.products),
     ):
-        with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            copy.write("".join(lines))
+        with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
+            for chunk in chunks:
+                copy.write(chunk)
     conn.execute(UPSERT_DICTIONARIES)
 
 
@@ -209,10 +216,6 @@ def _land_quotes(
             return land_quotes(conn, run_id, staged_files.months)
     except (errors.CardinalityViolation, errors.UniqueViolation):
         pass
-    for file_index, line_no, first_line in conn.execute(FIND_SCATTERED_REPEATS).fetchall():
-        rejects.add(
-            file_name=staged_files.file_names[file_index],
-            line_number=line_no,
-            reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first_line}",
-        )
+    for file_index, record, first_record in conn.execute(FIND_SCATTERED_REPEATS).fetchall():
+        rejects.add(staged_files.file_names[file_index], record, REPEAT_REASON, repeats=first_record)
     return land_quotes(conn, run_id, staged_files.months)

@@ -1,86 +1,127 @@
-"""Turn COT records into rows for the staging tables (PostgreSQL COPY text), rejecting bad ones.
+"""Turn blocks of COT records into rows for the staging tables (CSV for COPY), rejecting bad ones.
 
-Rows of one cotización come together in the files, so the tender's own fields are read once per
-group, repeated quotes are caught within the group, and a supplier whose several lines all carry
-the same MontoTotal is recognised as quoting one total for the whole cotización (its lines then
-get no unit price, rather than a wrong one). Staged rows are handed over in batches of whole
-cotizaciones, so the database can load one batch while the next is read.
+Work is done on whole columns: a record passes when every rule holds for it, and the few that do
+not are checked again one by one with the rules in `values`, which say why. Rows of one
+cotización come together in the files, so the tender's own fields are read from its first row,
+repeated quotes are caught within it, and a supplier whose several lines all carry the same
+MontoTotal is recognised as quoting one total for the whole cotización (its lines then get no unit
+price, rather than a wrong one). Staged rows are handed over in batches of whole cotizaciones, so
+the database can load one batch while the next is read.
 """
 
-from collections import defaultdict
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import NamedTuple
 
-from compraagil.ingest import values
-from compraagil.ingest.copy_format import copy_field, copy_line
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as arrow_csv
+
+from compraagil.ingest import column_values, values
 from compraagil.ingest.cot_columns import HeaderMap
+from compraagil.ingest.cot_reader import Block
 from compraagil.ingest.values import BadValue
 
 QUOTE_COLUMNS = (
-    "file_index", "line_no", "codigo", "closing_date", "published_date", "unit_code", "region", "supplier_rut",
+    "file_index", "record", "codigo", "closing_date", "published_date", "unit_code", "region", "supplier_rut",
     "product_code", "product_name", "quantity", "amount", "amount_is_quote_total", "currency", "winner",
 )  # fmt: skip
+TENDER_COLUMNS = (
+    "codigo", "closing_date", "published_date", "state", "name", "description", "delivery_address",
+    "delivery_days", "amount_available", "unit_code", "unit_name", "organismo", "unit_rut", "region", "items_text",
+)  # fmt: skip
+SUPPLIER_COLUMNS = ("rut", "name", "size")
 
-
-class TenderRow(NamedTuple):
-    """A cotización's own fields, read once per group of rows and staged with its items' names."""
-
-    codigo: str
-    closing_date: date
-    published_date: date | None
-    state: str | None
-    name: str
-    description: str | None
-    delivery_address: str | None
-    delivery_days: int | None
-    amount_available: str | None
-    unit_code: str | None
-    unit_name: str | None
-    organismo: str | None
-    unit_rut: str | None
-    region: int | None
-
-
-TENDER_COLUMNS = (*TenderRow._fields, "items_text")
-
-
-NULL_FIELD = "\\N"
-PROGRESS_EVERY = 1 << 16
 BATCH_ROWS = 50_000
+REPEAT_REASON = "Fila repetida: este proveedor ya cotizó este producto en la línea {}"
+
+RAW_FIELDS = {
+    "supplier_name": "RazonSocialProveedor", "size": "Tamano", "published": "FechaPublicacionParaCotizar",
+    "available": "MontoTotalDisponble", "days": "PlazoEntrega", "unit_rut": "RUTUnidaddeCompra",
+    "unit_organismo": "RazonSocialUnidaddeCompra", "oopp": "NombreOOPP", "state": "Estado",
+    "name": "NombreCotizacion", "description": "DescripcionCotizacion", "address": "DireccionEntrega",
+    "unit_code": "CodigoUnidaddeCompra", "unit_name": "NombreUnidaddeCompra", "region": "Region",
+}  # fmt: skip
+"""Fields kept as read for a cotización's first row and a supplier's first quote."""
+
+_CSV = arrow_csv.WriteOptions(include_header=False)
 
 
 class Reject(NamedTuple):
-    """A record rejected while staging: the lines it spans, and why (its text is read later)."""
+    """A record rejected while staging, by its number in the file; a repeat names the record it repeats."""
 
     file_name: str
-    line_number: int
-    last_line: int
+    record: int
     reason: str
+    repeats: int | None = None
 
 
 @dataclass
 class StagedBatch:
-    """Whole cotizaciones in COPY text: their quotes and tenders, the suppliers and products first
-    seen in them, and the records rejected on the way."""
+    """Whole cotizaciones as CSV for COPY: their quotes and tenders, the suppliers first seen in
+    them and their products, and the records rejected on the way."""
 
-    quotes: list[str] = field(default_factory=list)
-    tenders: list[str] = field(default_factory=list)
-    suppliers: list[str] = field(default_factory=list)
-    products: set[str] = field(default_factory=set)
+    quotes: list[bytes] = field(default_factory=list)
+    tenders: list[bytes] = field(default_factory=list)
+    suppliers: list[bytes] = field(default_factory=list)
+    products: list[bytes] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     rows: int = 0
 
 
-def _or_null(value: object) -> str:
-    return NULL_FIELD if value is None else str(value)
+def _csv(table: pa.Table) -> bytes:
+    out = io.BytesIO()
+    arrow_csv.write_csv(table, out, _CSV)
+    return out.getvalue()
+
+
+def _shifted_differs(column: pa.Array) -> pa.Array:
+    """True where a value differs from the one before it (and on the first row)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    previous = pa.concat_arrays([pa.nulls(1, column.type), column.slice(0, len(column) - 1)])
+    return pc.fill_null(pc.not_equal(column, previous), True)
+
+
+def _column(header: HeaderMap, table: pa.Table, name: str) -> pa.Array:
+    """A column of a block by its name in the header; one the header lacks reads as empty."""
+    position = header.index(name)
+    if position is None:
+        return pa.array([""] * table.num_rows, pa.string())
+    return table.column(str(position)).combine_chunks()
+
+
+def _reason(field: Callable[[str], str]) -> str | None:
+    """Why a record is rejected, by the rules of `values` in the order they are checked
+    (`field` gives a column's text by name)."""
+    try:
+        if not field("CodigoCotizacion").strip():
+            raise BadValue("Falta CodigoCotizacion")
+        if values.day(field("FechaCierreParaCotizar"), "FechaCierreParaCotizar") is None:
+            raise BadValue("Falta FechaCierreParaCotizar")
+        values.rut(field("RUTProveedor"))
+        quantity = values.number(field("CantidadSolicitada"), "CantidadSolicitada")
+        if quantity is not None and quantity[0] == "-":
+            raise BadValue(f"CantidadSolicitada negativa: «{quantity}»")
+        values.number(field("MontoTotal"), "MontoTotal")
+        values.flag(field("ProveedorSeleccionado"), "ProveedorSeleccionado")
+        if not (
+            values.product_name(field("ProductoCotizado"))
+            or values.product_name(field("NombreProductoGenerico"))
+        ):
+            raise BadValue("Falta el producto cotizado")
+    except BadValue as error:
+        return str(error)
+    return None
 
 
 @dataclass
 class Stager:
-    """Consumes records file by file and hands batches of staged rows to `on_batch`."""
+    """Consumes blocks of records file by file and hands batches of staged rows to `on_batch`."""
 
     on_batch: Callable[[StagedBatch], None]
     batch_rows: int = BATCH_ROWS
@@ -90,211 +131,261 @@ class Stager:
     batch: StagedBatch = field(default_factory=StagedBatch)
 
     def hand_over(self) -> None:
-        """Pass on the rows staged so far (called at cotización boundaries, and once at the end)."""
+        """Pass on the rows staged so far (called between cotizaciones, and once at the end)."""
         if self.batch.rows or self.batch.tenders or self.batch.rejects:
             self.on_batch(self.batch)
             self.batch = StagedBatch()
 
-    def _reject(self, file_name: str, line_number: int, last_line: int, reason: str) -> None:
-        self.batch.rejects.append(Reject(file_name, line_number, last_line, reason))
+    def _reject(self, reject: Reject) -> None:
+        self.batch.rejects.append(reject)
         if len(self.batch.rejects) >= self.batch_rows:
             self.hand_over()
 
-    def stage_file(self, file_index: int, file_name: str, header: HeaderMap, records, progress=None) -> None:
-        """Validate every record of one file; the hot loop keeps everything it touches in locals."""
-        ix = header.index
-        width = header.width
-        i_codigo, i_closing, i_rut = ix("CodigoCotizacion"), ix("FechaCierreParaCotizar"), ix("RUTProveedor")
-        i_qty, i_amount, i_winner = ix("CantidadSolicitada"), ix("MontoTotal"), ix("ProveedorSeleccionado")
-        i_product, i_generic, i_code = (
-            ix("ProductoCotizado"),
-            ix("NombreProductoGenerico"),
-            ix("CodigoProducto"),
-        )
-        i_currency, i_supplier, i_size = ix("moneda"), ix("RazonSocialProveedor"), ix("Tamano")
-        day, rut, number, flag, product_name = (
-            values.day,
-            values.rut,
-            values.number,
-            values.flag,
-            values.product_name,
-        )
-        missing = values.MISSING
-        suppliers = self.suppliers
-        reject = self._reject
-        group = _Group(self, file_index, header)
-        seen = group.seen
-        lines = group.lines
-        read = self.read
-        for line_number, last_line, fields in records:
-            read += 1
-            if progress and not read % PROGRESS_EVERY:
-                progress(read)
-            if len(fields) != width:
-                reject(
-                    file_name=file_name,
-                    line_number=line_number,
-                    last_line=last_line,
-                    reason=f"La fila tiene {len(fields)} columnas y el encabezado {width}",
+    def stage_file(
+        self,
+        file_index: int,
+        file_name: str,
+        header: HeaderMap,
+        blocks: Iterable[Block],
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Validate every record of one file; a cotización cut by a block's end waits for the next block."""
+        waiting: pa.Table | None = None
+        for block in blocks:
+            for malformed in block.malformed:
+                self._reject(
+                    Reject(
+                        file_name,
+                        malformed.record,
+                        f"La fila tiene {malformed.columns} columnas y el encabezado {header.width}",
+                    )
                 )
+            self.read += len(block.malformed)
+            accepted = self._accept(file_name, header, block)
+            if waiting is not None:
+                accepted = pa.concat_tables([waiting, accepted])
+            if accepted.num_rows:
+                starts = np.flatnonzero(_shifted_differs(accepted.column("codigo").combine_chunks()))
+                self._stage_cotizaciones(file_index, file_name, accepted.slice(0, starts[-1]))
+                waiting = accepted.slice(starts[-1])
+            if progress:
+                progress(self.read)
+        if waiting is not None:
+            self._stage_cotizaciones(file_index, file_name, waiting)
+
+    def _accept(self, file_name: str, header: HeaderMap, block: Block) -> pa.Table:
+        """The block's records that pass every rule, cleaned; the others are rejected with their reason."""
+        table = block.table
+        raw = partial(_column, header, table)
+        codigo = pc.utf8_trim_whitespace(raw("CodigoCotizacion"))
+        closing = column_values.mapped(raw("FechaCierreParaCotizar"), values.parse_day, pa.date32())
+        rut, rut_failed = column_values.map_distinct(raw("RUTProveedor"), values.rut, pa.string())
+        quantity, quantity_valid = column_values.number(raw("CantidadSolicitada"))
+        amount, amount_valid = column_values.number(raw("MontoTotal"))
+        winner, winner_failed = column_values.map_distinct(
+            raw("ProveedorSeleccionado"), lambda text: values.flag(text, "ProveedorSeleccionado"), pa.bool_()
+        )
+        product = column_values.mapped(raw("ProductoCotizado"), values.product_name, pa.string())
+        generic = column_values.mapped(raw("NombreProductoGenerico"), values.product_name, pa.string())
+        product = pc.if_else(pc.equal(product, ""), generic, product)
+        failed = [
+            pc.equal(codigo, ""),
+            pc.is_null(closing),
+            rut_failed,
+            pc.invert(quantity_valid),
+            pc.fill_null(pc.starts_with(quantity, "-"), False),
+            pc.invert(amount_valid),
+            winner_failed,
+            pc.equal(product, ""),
+        ]
+        bad = failed[0]
+        for check in failed[1:]:
+            bad = pc.or_(bad, check)
+        keep = pc.invert(bad)
+        self.read += table.num_rows
+        if pc.any(bad).as_py():
+            self._reject_bad(file_name, header, block, np.flatnonzero(bad))
+        product_code = pc.utf8_trim_whitespace(raw("CodigoProducto"))
+        currency = pc.utf8_trim_whitespace(raw("moneda"))
+        cleaned = {
+            "record": pa.array(block.records, pa.int64()),
+            "codigo": codigo,
+            "closing": closing,
+            "rut": rut,
+            "product_code": pc.if_else(pc.is_in(product_code, column_values.MISSING), "", product_code),
+            "product": product,
+            "quantity": quantity,
+            "amount": amount,
+            "currency": pc.if_else(pc.is_in(currency, column_values.MISSING), "CLP", currency),
+            "winner": winner,
+        }
+        cleaned.update({name: raw(column) for name, column in RAW_FIELDS.items()})
+        return pa.table(cleaned).filter(keep)
+
+    def _reject_bad(self, file_name: str, header: HeaderMap, block: Block, rows: np.ndarray) -> None:
+        """Reject the records that broke a rule, with the reason; an empty line is skipped unread."""
+        blank = 0
+        for row, fields in zip(rows, block.table.take(pa.array(rows)).to_pylist(), strict=True):
+            if not any(fields.values()):
+                blank += 1
                 continue
-            try:
-                codigo = fields[i_codigo].strip()
-                if not codigo:
-                    raise BadValue("Falta CodigoCotizacion")
-                closing = day(fields[i_closing], "FechaCierreParaCotizar")
-                if closing is None:
-                    raise BadValue("Falta FechaCierreParaCotizar")
-                supplier_rut = rut(fields[i_rut])
-                quantity = number(fields[i_qty], "CantidadSolicitada")
-                if quantity is not None and quantity[0] == "-":
-                    raise BadValue(f"CantidadSolicitada negativa: «{quantity}»")
-                amount = number(fields[i_amount], "MontoTotal")
-                winner = flag(fields[i_winner], "ProveedorSeleccionado")
-                product = product_name(fields[i_product] if i_product is not None else "") or (
-                    product_name(fields[i_generic]) if i_generic is not None else ""
-                )
-                if not product:
-                    raise BadValue("Falta el producto cotizado")
-            except BadValue as error:
-                reject(file_name=file_name, line_number=line_number, last_line=last_line, reason=str(error))
-                continue
-            if codigo != group.codigo:
-                group.flush()
-                group.start(codigo, closing, fields)
-            product_code = fields[i_code].strip() if i_code is not None else ""
-            if product_code in missing:
-                product_code = ""
-            key = (supplier_rut, product_code, product)
-            first = seen.get(key)
-            if first:
-                reject(
-                    file_name=file_name,
-                    line_number=line_number,
-                    last_line=last_line,
-                    reason=f"Fila repetida: este proveedor ya cotizó este producto en la línea {first}",
-                )
-                continue
-            seen[key] = line_number
-            currency = fields[i_currency].strip() if i_currency is not None else ""
-            if currency in missing:
-                currency = "CLP"
-            texts = product_code + product + currency
-            if "\\" in texts or "\t" in texts or "\n" in texts or "\r" in texts:
-                product_code, product, currency = (
-                    copy_field(product_code),
-                    copy_field(product),
-                    copy_field(currency),
-                )
-            lines.append(
-                (line_number, supplier_rut, product_code, product, quantity, amount, currency, winner)
-            )
-            if supplier_rut not in suppliers:
-                name = values.text_or_none(fields[i_supplier]) if i_supplier is not None else None
-                size = values.size(fields[i_size]) if i_size is not None else None
-                suppliers.add(supplier_rut)
-                self.batch.suppliers.append(copy_line((supplier_rut, name or supplier_rut, size)))
-        group.flush()
-        self.read = read
-        if progress:
-            progress(read)
 
+            def field(name: str, fields: dict = fields) -> str:
+                position = header.index(name)
+                return "" if position is None else fields[str(position)]
 
-class _Group:
-    """The lines of the cotización being read, written out when the next one starts."""
+            reason = _reason(field) or "La fila tiene un valor que no se puede leer"
+            self._reject(Reject(file_name, int(block.records[row]), reason))
+        self.read -= blank
 
-    def __init__(self, stager: Stager, file_index: int, header: HeaderMap):
-        self.stager = stager
-        self.file_index = file_index
-        self.header = header
-        self.codigo: str | None = None
-        self.tender: TenderRow | None = None
-        self.prefix = ""
-        self.seen: dict[tuple[str, str, str], int] = {}
-        self.lines: list[tuple] = []
-
-    def _get(self, fields: list[str], name: str) -> str:
-        index = self.header.index(name)
-        return fields[index] if index is not None else ""
-
-    def start(self, codigo: str, closing: date, fields: list[str]) -> None:
-        self.codigo = codigo
-        self.seen.clear()
-        self.stager.months.add(closing.replace(day=1))
-        self.tender = tender = self._tender_row(codigo, closing, fields)
-        self.prefix = "\t".join(
-            (
-                copy_field(codigo),
-                str(closing),
-                _or_null(tender.published_date),
-                copy_field(tender.unit_code),
-                _or_null(tender.region),
-            )
-        )
-
-    def _tender_row(self, codigo: str, closing: date, fields: list[str]) -> TenderRow:
-        get = partial(self._get, fields)
-        try:
-            published = values.day(get("FechaPublicacionParaCotizar"), "FechaPublicacionParaCotizar")
-        except BadValue:
-            published = None
-        try:
-            available = values.number(get("MontoTotalDisponble"), "MontoTotalDisponble")
-        except BadValue:
-            available = None
-        days = get("PlazoEntrega").strip()
-        unit_rut = get("RUTUnidaddeCompra")
-        try:
-            unit_rut = values.rut(unit_rut) if unit_rut.strip() not in values.MISSING else None
-        except BadValue:
-            unit_rut = None
-        organismo = values.text_or_none(get("RazonSocialUnidaddeCompra")) or values.text_or_none(
-            get("NombreOOPP")
-        )
-        return TenderRow(
-            codigo=codigo,
-            closing_date=closing,
-            published_date=published,
-            state=values.state(get("Estado")),
-            name=values.text_or_none(get("NombreCotizacion")) or codigo,
-            description=values.text_or_none(get("DescripcionCotizacion")),
-            delivery_address=values.text_or_none(get("DireccionEntrega")),
-            delivery_days=int(days) if days.isdigit() and len(days) < 6 else None,
-            amount_available=available,
-            unit_code=values.text_or_none(get("CodigoUnidaddeCompra")),
-            unit_name=values.text_or_none(get("NombreUnidaddeCompra")),
-            organismo=organismo,
-            unit_rut=unit_rut,
-            region=values.region(get("Region")),
-        )
-
-    def flush(self) -> None:
-        """Write the group's lines; a supplier whose lines all repeat one MontoTotal quoted a total."""
-        lines = self.lines
-        if not lines:
+    def _stage_cotizaciones(self, file_index: int, file_name: str, table: pa.Table) -> None:
+        """Stage whole cotizaciones: repeats within one are rejected, then its quotes, tender,
+        new suppliers and products are written as CSV."""
+        if not table.num_rows:
             return
-        amounts: dict[str, set] = defaultdict(set)
-        counts: dict[str, int] = defaultdict(int)
-        for line in lines:
-            amounts[line[1]].add(line[5])
-            counts[line[1]] += 1
-        totals = {rut for rut, count in counts.items() if count > 1 and len(amounts[rut]) == 1}
-        products = {line[3] for line in lines}
-        items_text = " · ".join(sorted(products))
-        batch = self.stager.batch
-        batch.tenders.append(copy_line((*self.tender, items_text)))
-        batch.products.update(products)
-        batch.rows += len(lines)
-        head = f"{self.file_index}\t"
-        prefix = f"\t{self.prefix}\t"
+        table = table.combine_chunks()
+        starts = _shifted_differs(table.column("codigo"))
+        group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
+        table = table.append_column("group", group).append_column("row", pa.array(np.arange(table.num_rows)))
+        table = self._drop_repeats(file_name, table)
+        if not table.num_rows:
+            return
+        group = table.column("group")
+        tenders = _tender_fields(table.filter(_shifted_differs(group)))
+        items = _items_text(table)
+        batch = self.batch
+        batch.tenders.append(_csv(tenders.append_column("items_text", items)))
         batch.quotes.append(
-            "".join(
-                f"{head}{line_no}{prefix}{rut}\t{code}\t{product}\t{NULL_FIELD if qty is None else qty}\t"
-                f"{NULL_FIELD if amount is None else amount}\t{'t' if rut in totals else 'f'}\t{currency}\t"
-                f"{'t' if winner else 'f'}\n"
-                for line_no, rut, code, product, qty, amount, currency, winner in lines
+            _csv(
+                pa.table(
+                    {
+                        "file_index": pa.array(np.full(table.num_rows, file_index, np.int16)),
+                        "record": table.column("record"),
+                        "codigo": table.column("codigo"),
+                        "closing_date": table.column("closing"),
+                        "published_date": tenders.column("published_date").take(group),
+                        "unit_code": tenders.column("unit_code").take(group),
+                        "region": tenders.column("region").take(group),
+                        "supplier_rut": table.column("rut"),
+                        "product_code": table.column("product_code"),
+                        "product_name": table.column("product"),
+                        "quantity": table.column("quantity"),
+                        "amount": table.column("amount"),
+                        "amount_is_quote_total": _quote_totals(table),
+                        "currency": table.column("currency"),
+                        "winner": table.column("winner"),
+                    }
+                )
             )
         )
-        lines.clear()
-        if batch.rows >= self.stager.batch_rows:
-            self.stager.hand_over()
+        batch.products.append(_csv(pa.table({"name": pc.unique(table.column("product"))})))
+        self._new_suppliers(table)
+        self.months.update(day.replace(day=1) for day in pc.unique(table.column("closing")).to_pylist())
+        batch.rows += table.num_rows
+        if batch.rows >= self.batch_rows:
+            self.hand_over()
+
+    def _drop_repeats(self, file_name: str, table: pa.Table) -> pa.Table:
+        """Reject a supplier's second quote for the same product in one cotización."""
+        keys = ["group", "rut", "product_code", "product"]
+        firsts = table.select([*keys, "row"]).group_by(keys, use_threads=False).aggregate([("row", "min")])
+        if firsts.num_rows == table.num_rows:
+            return table
+        matched = table.select([*keys, "row"]).join(firsts, keys)
+        rows = matched.column("row").to_numpy()
+        first_rows = matched.column("row_min").to_numpy()
+        repeats = np.zeros(table.num_rows, bool)
+        repeats[rows[rows != first_rows]] = True
+        records = table.column("record").to_numpy()
+        for row, first in zip(rows[rows != first_rows], first_rows[rows != first_rows], strict=True):
+            self._reject(Reject(file_name, int(records[row]), REPEAT_REASON, repeats=int(records[first])))
+        return (
+            table.filter(pa.array(~repeats))
+            .drop_columns(["row"])
+            .append_column("row", pa.array(np.arange(table.num_rows - int(repeats.sum()))))
+        )
+
+    def _new_suppliers(self, table: pa.Table) -> None:
+        """Suppliers not seen before in this file, with the name and size of their first quote."""
+        firsts = table.select(["rut", "row"]).group_by("rut", use_threads=False).aggregate([("row", "min")])
+        known = pc.is_in(firsts.column("rut"), pa.array(list(self.suppliers), pa.string()))
+        new = firsts.filter(pc.invert(known))
+        if not new.num_rows:
+            return
+        rows = table.take(new.column("row_min"))
+        name = column_values.text_or_none(rows.column("supplier_name"))
+        size = column_values.mapped(rows.column("size"), values.size, pa.string())
+        self.suppliers.update(new.column("rut").to_pylist())
+        self.batch.suppliers.append(
+            _csv(
+                pa.table(
+                    {"rut": rows.column("rut"), "name": pc.coalesce(name, rows.column("rut")), "size": size}
+                )
+            )
+        )
+
+
+def _quote_totals(table: pa.Table) -> pa.Array:
+    """True on the lines of a supplier that quoted one MontoTotal for several lines of a cotización."""
+    counted = (
+        table.select(["group", "rut", "amount"])
+        .group_by(["group", "rut"], use_threads=False)
+        .aggregate(
+            [
+                ("amount", "count_distinct", pc.CountOptions(mode="all")),
+                ("amount", "count", pc.CountOptions(mode="all")),
+            ]
+        )
+    )
+    totals = counted.filter(
+        pc.and_(
+            pc.greater(counted.column("amount_count"), 1),
+            pc.equal(counted.column("amount_count_distinct"), 1),
+        )
+    )
+    flags = np.zeros(table.num_rows, bool)
+    if totals.num_rows:
+        matched = table.select(["group", "rut", "row"]).join(
+            totals.select(["group", "rut"]), ["group", "rut"], join_type="inner"
+        )
+        flags[matched.column("row").to_numpy()] = True
+    return pa.array(flags)
+
+
+def _items_text(table: pa.Table) -> pa.Array:
+    """Each cotización's distinct product names, sorted, joined with « · »."""
+    pairs = table.select(["group", "product"]).group_by(["group", "product"], use_threads=False).aggregate([])
+    pairs = pairs.sort_by([("group", "ascending"), ("product", "ascending")])
+    lists = pairs.group_by("group", use_threads=False).aggregate([("product", "list")]).sort_by("group")
+    return pc.binary_join(lists.column("product_list"), " · ")
+
+
+def _tender_fields(firsts: pa.Table) -> pa.Table:
+    """A cotización's own fields, from its first row (unreadable extras are left empty)."""
+    text = column_values.text_or_none
+    available, available_valid = column_values.number(firsts.column("available"))
+    days = pc.utf8_trim_whitespace(firsts.column("days"))
+    return pa.table(
+        {
+            "codigo": firsts.column("codigo"),
+            "closing_date": firsts.column("closing"),
+            "published_date": column_values.mapped(
+                firsts.column("published"), column_values.lenient(values.parse_day), pa.date32()
+            ),
+            "state": column_values.mapped(firsts.column("state"), values.state, pa.string()),
+            "name": pc.coalesce(text(firsts.column("name")), firsts.column("codigo")),
+            "description": text(firsts.column("description")),
+            "delivery_address": text(firsts.column("address")),
+            "delivery_days": pc.if_else(
+                pc.match_substring_regex(days, r"^[0-9]{1,5}$"), days, pa.scalar(None, pa.string())
+            ),
+            "amount_available": pc.if_else(available_valid, available, pa.scalar(None, pa.string())),
+            "unit_code": text(firsts.column("unit_code")),
+            "unit_name": text(firsts.column("unit_name")),
+            "organismo": pc.coalesce(text(firsts.column("unit_organismo")), text(firsts.column("oopp"))),
+            "unit_rut": column_values.mapped(
+                firsts.column("unit_rut"), column_values.optional_rut, pa.string()
+            ),
+            "region": column_values.mapped(firsts.column("region"), values.region, pa.int16()),
+        }
+    )

@@ -1,5 +1,6 @@
 """Import runs: opened before reading, closed with their counts, or failed with their error."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -7,7 +8,6 @@ from typing import IO
 import psycopg
 
 from compraagil import cache
-from compraagil.ingest.copy_format import copy_field, copy_line
 from compraagil.metrics import IMPORT_ROWS
 from compraagil.search import vocabulary
 
@@ -83,32 +83,38 @@ def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:
 
 
 class RejectSink:
-    """Rejected rows, spooled to a file (a file full of bad rows must not fill memory). Their exact
-    texts are read from the source in one pass when they are stored."""
+    """Rejected records, spooled to a file (a file full of bad rows must not fill memory) by their
+    number in the file. Where each starts and its exact text are found in one pass over the
+    source when they are stored."""
 
     def __init__(self, spool: IO[str]) -> None:
         self._spool = spool
-        self._lines: dict[str, dict[int, int | None]] = {}
+        self._wanted: dict[str, set[int]] = {}
         self.count = 0
 
-    def add(self, *, file_name: str, line_number: int, reason: str, last_line: int | None = None) -> None:
-        """Keep one rejected record: the file and lines it spans (the last, when known), and why."""
-        self._lines.setdefault(file_name, {})[line_number] = last_line
-        self._spool.write(copy_line((file_name, line_number, reason)))
+    def add(self, file_name: str, record: int, reason: str, repeats: int | None = None) -> None:
+        """Keep one rejected record and why; a repeat's reason is completed with the line of the
+        record it repeats (`reason` then holds `{}` where that line goes)."""
+        wanted = self._wanted.setdefault(file_name, set())
+        wanted.add(record)
+        if repeats is not None:
+            wanted.add(repeats)
+        self._spool.write(json.dumps([file_name, record, reason, repeats]) + "\n")
         self.count += 1
 
     def store(
-        self, conn: psycopg.Connection, run_id: int, texts: Callable[[dict[str, dict[int, int | None]]], dict]
+        self, conn: psycopg.Connection, run_id: int, locate: Callable[[dict[str, set[int]]], dict]
     ) -> None:
-        """COPY every reject into import_rejects for `run_id`, with the text `texts(wanted)` reads
-        for it (by file name and line, as `cot_reader.record_texts` does; line endings dropped)."""
-        found = texts(self._lines) if self._lines else {}
-        by_spooled_name = {(copy_field(name), str(line)): text for (name, line), text in found.items()}
+        """COPY every reject into import_rejects for `run_id`, with the line it starts on and its
+        text, as `locate(wanted)` finds them (by file name and record, as `cot_reader.locate_records`)."""
+        found = locate(self._wanted) if self._wanted else {}
         self._spool.seek(0)
         with conn.cursor().copy(
             "COPY import_rejects (run_id, file_name, line_number, reason, raw_line) FROM STDIN"
         ) as copy:
-            for line in self._spool:
-                file_name, line_number, _ = line.split("\t", 2)
-                raw = by_spooled_name.get((file_name, line_number), "").rstrip("\r\n")
-                copy.write(f"{run_id}\t{line[:-1]}\t{copy_field(raw)}\n")
+            for spooled in self._spool:
+                file_name, record, reason, repeats = json.loads(spooled)
+                line, text = found.get((file_name, record), (record + 1, ""))
+                if repeats is not None:
+                    reason = reason.format(found.get((file_name, repeats), (repeats + 1, ""))[0])
+                copy.write_row((run_id, file_name, line, reason, text))

@@ -1,8 +1,9 @@
 from datetime import date
 
+import pyarrow as pa
 import pytest
 
-from compraagil.ingest import values
+from compraagil.ingest import column_values, values
 from compraagil.ingest.cot_columns import HEADER_30, HEADER_33, HEADER_34, MissingColumns, map_header
 from compraagil.ingest.values import BadValue
 
@@ -85,3 +86,35 @@ def test_header_is_case_insensitive_and_lists_unknown_columns():
 def test_missing_required_columns_are_named():
     with pytest.raises(MissingColumns, match="RUTProveedor"):
         map_header([name for name in HEADER_34 if name != "RUTProveedor"])
+
+
+NUMBER_TEXTS = [
+    "1234",
+    "12990,5",
+    "1.234.567,89",
+    " 7 ",
+    "-3,5",
+    "NA",
+    "",
+    "  ",
+    "12,3,4",
+    "abc",
+    "1e5",
+    "$100",
+    "1.5",
+]
+
+
+def test_numbers_read_by_column_follow_the_rule_for_one_value():
+    numbers, valid = column_values.number(pa.array(NUMBER_TEXTS))
+
+    for text, number, ok in zip(NUMBER_TEXTS, numbers.to_pylist(), valid.to_pylist(), strict=True):
+        try:
+            assert (ok, number) == (True, values.number(text, "MontoTotal")), text
+        except BadValue:
+            assert not ok, text
+
+
+def test_texts_read_by_column_follow_the_rule_for_one_value():
+    texts = ["  Hospital  ", "NA", "", "1900-01-01", "n/a", "Ñuble\t"]
+    assert column_values.text_or_none(pa.array(texts)).to_pylist() == [values.text_or_none(t) for t in texts]
