@@ -20,14 +20,6 @@ from psycopg import errors
 
 from compraagil.db import connect
 from compraagil.ingest.cot_reader import UnreadableFile, locate_records
-from compraagil.ingest.cot_staging import (
-    BATCH_ROWS,
-    QUOTE_COLUMNS,
-    REPEAT_REASON,
-    SUPPLIER_COLUMNS,
-    TENDER_COLUMNS,
-    StagedBatch,
-)
 from compraagil.ingest.quotes_load import land_quotes
 from compraagil.ingest.runs import (
     ImportCounts,
@@ -37,6 +29,14 @@ from compraagil.ingest.runs import (
     finish_run,
     landed,
     open_run,
+)
+from compraagil.ingest.staged_rows import (
+    BATCH_ROWS,
+    QUOTE_COLUMNS,
+    REPEAT_REASON,
+    SUPPLIER_COLUMNS,
+    TENDER_COLUMNS,
+    StagedBatch,
 )
 from compraagil.ingest.staging_process import Finished, ProgressReport, StagingCrashed, staged
 

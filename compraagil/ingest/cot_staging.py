@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -22,22 +21,18 @@ import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
 from compraagil.ingest import column_values, values
+from compraagil.ingest.cot_blocks import Block
 from compraagil.ingest.cot_columns import HeaderMap
-from compraagil.ingest.cot_reader import Block
+from compraagil.ingest.staged_rows import (
+    BATCH_ROWS,
+    QUOTE_COLUMNS,
+    REPEAT_REASON,
+    SUPPLIER_COLUMNS,
+    TENDER_COLUMNS,
+    Reject,
+    StagedBatch,
+)
 from compraagil.ingest.values import BadValue
-
-QUOTE_COLUMNS = (
-    "file_index", "record", "codigo", "closing_date", "published_date", "unit_code", "region", "supplier_rut",
-    "product_code", "product_name", "quantity", "amount", "amount_is_quote_total", "currency", "winner",
-)  # fmt: skip
-TENDER_COLUMNS = (
-    "codigo", "closing_date", "published_date", "state", "name", "description", "delivery_address",
-    "delivery_days", "amount_available", "unit_code", "unit_name", "organismo", "unit_rut", "region", "items_text",
-)  # fmt: skip
-SUPPLIER_COLUMNS = ("rut", "name", "size")
-
-BATCH_ROWS = 50_000
-REPEAT_REASON = "Fila repetida: este proveedor ya cotizó este producto en la línea {}"
 
 RAW_FIELDS = {
     "supplier_name": "RazonSocialProveedor", "size": "Tamano", "published": "FechaPublicacionParaCotizar",
@@ -49,28 +44,6 @@ RAW_FIELDS = {
 """Fields kept as read for a cotización's first row and a supplier's first quote."""
 
 _CSV = arrow_csv.WriteOptions(include_header=False)
-
-
-class Reject(NamedTuple):
-    """A record rejected while staging, by its number in the file; a repeat names the record it repeats."""
-
-    file_name: str
-    record: int
-    reason: str
-    repeats: int | None = None
-
-
-@dataclass
-class StagedBatch:
-    """Whole cotizaciones as CSV for COPY: their quotes and tenders, the suppliers first seen in
-    them and their products, and the records rejected on the way."""
-
-    quotes: list[bytes] = field(default_factory=list)
-    tenders: list[bytes] = field(default_factory=list)
-    suppliers: list[bytes] = field(default_factory=list)
-    products: list[bytes] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
-    rows: int = 0
 
 
 def _csv(table: pa.Table) -> bytes:
@@ -254,7 +227,7 @@ class Stager:
         tenders = _tender_fields(table.filter(_shifted_differs(group)))
         items = _items_text(table)
         batch = self.batch
-        batch.tenders.append(_csv(tenders.append_column("items_text", items)))
+        batch.tenders.append(_csv(tenders.append_column("items_text", items).select(TENDER_COLUMNS)))
         batch.quotes.append(
             _csv(
                 pa.table(
@@ -275,7 +248,7 @@ class Stager:
                         "currency": table.column("currency"),
                         "winner": table.column("winner"),
                     }
-                )
+                ).select(QUOTE_COLUMNS)
             )
         )
         batch.products.append(_csv(pa.table({"name": pc.unique(table.column("product"))})))
@@ -320,7 +293,7 @@ class Stager:
             _csv(
                 pa.table(
                     {"rut": rows.column("rut"), "name": pc.coalesce(name, rows.column("rut")), "size": size}
-                )
+                ).select(SUPPLIER_COLUMNS)
             )
         )
 

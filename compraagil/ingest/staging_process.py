@@ -9,6 +9,8 @@ rows about twice as fast as the database loads them.
 """
 
 import multiprocessing
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,8 +18,9 @@ from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from compraagil.ingest.cot_reader import open_cot
-from compraagil.ingest.cot_staging import StagedBatch, Stager
+from compraagil.ingest.staged_rows import StagedBatch
+
+INBOX_BATCHES = 2
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class StagingCrashed(RuntimeError):
 
 def _stage(path: Path, batch_rows: int, report_progress: bool, pipe: Connection) -> None:
     """The child: stage every CSV of the source, sending what it has as it goes."""
+    from compraagil.ingest.cot_blocks import read_blocks  # pyarrow is loaded by the reader only
+    from compraagil.ingest.cot_reader import open_cot
+    from compraagil.ingest.cot_staging import Stager
+
     try:
         with open_cot(path) as files:
             stager = Stager(on_batch=pipe.send, batch_rows=batch_rows)
@@ -59,7 +66,7 @@ def _stage(path: Path, batch_rows: int, report_progress: bool, pipe: Connection)
                     index,
                     cot_file.name,
                     cot_file.header,
-                    cot_file.blocks(),
+                    read_blocks(cot_file),
                     report if report_progress else None,
                 )
                 done_bytes += cot_file.size
@@ -71,10 +78,30 @@ def _stage(path: Path, batch_rows: int, report_progress: bool, pipe: Connection)
         pipe.close()
 
 
+def _receive(pipe: Connection, inbox: queue.Queue, stop: threading.Event, name: str) -> None:
+    """Move the child's messages into `inbox` as they come, until it finishes, fails or dies."""
+    while True:
+        try:
+            message = pipe.recv()
+        except (EOFError, OSError):
+            message = StagingCrashed(f"la lectura de {name} terminó sin completarse")
+        while not stop.is_set():
+            try:
+                inbox.put(message, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if stop.is_set() or isinstance(message, Finished | Exception):
+            return
+
+
 @contextmanager
 def staged(path: Path, batch_rows: int, report_progress: bool) -> Iterator[Iterator]:
     """Start the reading process; yields its messages as they come: StagedBatch and ProgressReport,
-    then one Finished. An error in the child is raised here; leaving early stops the child."""
+    then one Finished. An error in the child is raised here; leaving early stops the child.
+
+    A thread takes the messages off the pipe while this process is busy in the database, so the
+    child does not wait for it (up to INBOX_BATCHES messages are held)."""
     context = multiprocessing.get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(
@@ -82,13 +109,14 @@ def staged(path: Path, batch_rows: int, report_progress: bool) -> Iterator[Itera
     )
     child.start()
     sending.close()
+    inbox: queue.Queue = queue.Queue(maxsize=INBOX_BATCHES)
+    stop = threading.Event()
+    receiver = threading.Thread(target=_receive, args=(receiving, inbox, stop, path.name), daemon=True)
+    receiver.start()
 
     def messages() -> Iterator[StagedBatch | ProgressReport | Finished]:
         while True:
-            try:
-                message = receiving.recv()
-            except EOFError:
-                raise StagingCrashed(f"la lectura de {path.name} terminó sin completarse") from None
+            message = inbox.get()
             if isinstance(message, Exception):
                 raise message
             yield message
@@ -98,7 +126,9 @@ def staged(path: Path, batch_rows: int, report_progress: bool) -> Iterator[Itera
     try:
         yield messages()
     finally:
-        receiving.close()
+        stop.set()
         if child.is_alive():
             child.terminate()
         child.join()
+        receiver.join()
+        receiving.close()

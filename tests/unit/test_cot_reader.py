@@ -1,4 +1,5 @@
-from compraagil.ingest.cot_reader import BLOCK_ROWS, locate_records, open_cot
+from compraagil.ingest.cot_blocks import BLOCK_ROWS, read_blocks
+from compraagil.ingest.cot_reader import locate_records, open_cot
 from tests.cot_files import header, row, write_csv
 
 
@@ -7,7 +8,7 @@ def numbered(path):
     well_formed, malformed = [], []
     with open_cot(path) as files:
         position = str(files[0].header.index("CodigoCotizacion"))
-        for block in files[0].blocks():
+        for block in read_blocks(files[0]):
             well_formed += zip(block.records.tolist(), block.table.column(position).to_pylist(), strict=True)
             malformed += [(m.record, m.columns) for m in block.malformed]
     return well_formed, malformed

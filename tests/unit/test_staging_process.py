@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from compraagil.ingest.cot_staging import StagedBatch
+from compraagil.ingest.staged_rows import StagedBatch
 from compraagil.ingest.staging_process import Finished, StagingCrashed, staged
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
