@@ -52,3 +52,15 @@ def test_numbers_stay_right_across_blocks(tmp_path):
     assert [record for record, _ in malformed] == list(range(9_000, count + 1, 9_000))
     assert all(codigo == f"{record}-COT26" for record, codigo in well_formed)
     assert len(well_formed) + len(malformed) == count
+
+
+def test_a_file_ending_its_lines_with_a_bare_cr_is_read_alike(tmp_path):
+    path = tmp_path / "COT.csv"
+    lines = [header(30), row(30), '"corta"', row(30, CodigoCotizacion="2-COT26")]
+    path.write_bytes("\r".join(lines).encode("cp1252") + b"\r")
+
+    well_formed, malformed = numbered(path)
+
+    assert well_formed == [(1, "2345-10-COT26"), (3, "2-COT26")]
+    assert malformed == [(2, 1)]
+    assert locate_records(path, {"COT.csv": {2}}) == {("COT.csv", 2): (3, '"corta"')}

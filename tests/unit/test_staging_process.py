@@ -1,4 +1,6 @@
 import multiprocessing
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -47,3 +49,12 @@ def test_a_reader_that_dies_is_reported_not_waited_for(tmp_path):
         with pytest.raises(StagingCrashed, match="COT.csv"):
             for _ in messages:
                 pass
+
+
+def test_the_loading_process_does_not_load_the_readers_libraries():
+    """pyarrow and numpy stay in the reading process: the loader's memory is the import's other half."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, compraagil.cli, compraagil.ingest.cot_import, jobs.tasks.imports; print(sorted({'pyarrow', 'numpy'} & sys.modules.keys()))"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert loaded.strip() == "[]"
