@@ -235,7 +235,9 @@ class Stager:
                         "file_index": pa.array(np.full(table.num_rows, file_index, np.int16)),
                         "record": table.column("record"),
                         "codigo": table.column("codigo"),
-                        "closing_date": table.column("closing"),
+                        "closing_date": tenders.column("closing_date").take(
+                            group
+                        ),  # the cotización's, as its tender
                         "published_date": tenders.column("published_date").take(group),
                         "unit_code": tenders.column("unit_code").take(group),
                         "region": tenders.column("region").take(group),
@@ -253,7 +255,9 @@ class Stager:
         )
         batch.products.append(_csv(pa.table({"name": pc.unique(table.column("product"))})))
         self._new_suppliers(table)
-        self.months.update(day.replace(day=1) for day in pc.unique(table.column("closing")).to_pylist())
+        self.months.update(
+            day.replace(day=1) for day in pc.unique(tenders.column("closing_date")).to_pylist()
+        )
         batch.rows += table.num_rows
         if batch.rows >= self.batch_rows:
             self.hand_over()

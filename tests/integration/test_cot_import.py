@@ -180,6 +180,16 @@ def test_a_supplier_quoting_one_total_for_several_lines_gets_no_unit_price(tmp_p
     ]
 
 
+def test_a_cotizacions_quotes_land_on_its_closing_date_even_where_a_row_says_otherwise(tmp_path):
+    path = write_csv(
+        tmp_path / "dates.csv",
+        [header(), row(), row(FechaCierreParaCotizar="2026-04-09", **GOOD_SUPPLIER_2)],
+    )
+    import_cot_file(path)
+    assert fetch("SELECT DISTINCT closing_date::text FROM quotes") == [("2026-03-05",)]
+    assert fetch("SELECT closes_at::date::text FROM tenders") == [("2026-03-05",)]
+
+
 def test_repeats_far_apart_are_rejected_with_their_raw_line(tmp_path):
     lines = [header(), row(), row(CodigoCotizacion="9-9-COT26"), row()]
     path = write_csv(tmp_path / "scattered.csv", lines)
