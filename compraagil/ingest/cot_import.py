@@ -16,7 +16,6 @@ from functools import partial
 from pathlib import Path
 
 import psycopg
-from psycopg import errors
 
 from compraagil.db import connect
 from compraagil.ingest.cot_reader import UnreadableFile, locate_records
@@ -210,12 +209,9 @@ def _load_batch(conn: psycopg.Connection, batch: StagedBatch) -> None:
 def _land_quotes(
     conn: psycopg.Connection, run_id: int, staged_files: Finished, rejects: RejectSink
 ) -> tuple[int, int]:
-    """Write the staged quotes; repeats that were not next to each other are rejected, then retried."""
-    try:
-        with conn.transaction():
-            return land_quotes(conn, run_id, staged_files.months)
-    except (errors.CardinalityViolation, errors.UniqueViolation):
-        pass
-    for file_index, record, first_record in conn.execute(FIND_SCATTERED_REPEATS).fetchall():
-        rejects.add(staged_files.file_names[file_index], record, REPEAT_REASON, repeats=first_record)
+    """Write the staged quotes; when a cotización's rows were split, repeats far from their first
+    row are rejected first (next to each other, the reader has rejected them already)."""
+    if staged_files.split_cotizaciones:
+        for file_index, record, first_record in conn.execute(FIND_SCATTERED_REPEATS).fetchall():
+            rejects.add(staged_files.file_names[file_index], record, REPEAT_REASON, repeats=first_record)
     return land_quotes(conn, run_id, staged_files.months)

@@ -102,6 +102,14 @@ class Stager:
     months: set[date] = field(default_factory=set)
     read: int = 0
     batch: StagedBatch = field(default_factory=StagedBatch)
+    cotizaciones: list[pa.Array] = field(default_factory=list)
+    """The codigo of every group of rows staged, in order (small: one per cotización)."""
+
+    def split_cotizaciones(self) -> bool:
+        """Whether some cotización's rows came in more than one group: then a supplier's quote may
+        be repeated far from its first, and the loader must look for such repeats."""
+        codigos = pa.chunked_array(self.cotizaciones, pa.string())
+        return pc.count_distinct(codigos).as_py() < len(codigos)
 
     def hand_over(self) -> None:
         """Pass on the rows staged so far (called between cotizaciones, and once at the end)."""
@@ -225,6 +233,7 @@ class Stager:
             return
         group = table.column("group")
         tenders = _tender_fields(table.filter(_shifted_differs(group)))
+        self.cotizaciones.append(tenders.column("codigo").combine_chunks())
         items = _items_text(table)
         batch = self.batch
         batch.tenders.append(_csv(tenders.append_column("items_text", items).select(TENDER_COLUMNS)))

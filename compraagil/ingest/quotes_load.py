@@ -2,8 +2,9 @@
 the others are upserted row by row against their natural key.
 
 A fresh partition is filled without indexes, then attached to `quotes`, which builds its indexes
-in one sort each: several times faster than maintaining them row by row, and the unique key still
-catches repeated rows (the attach fails, and the caller rejects the repeats and tries again).
+in one sort each: several times faster than maintaining them row by row. Repeated rows are
+rejected before they get here; the unique key is the safety net (a repeat that slipped through
+fails the import rather than landing twice).
 """
 
 from datetime import date

@@ -41,6 +41,8 @@ class Finished:
     read: int
     months: set[date]
     file_names: list[str]
+    split_cotizaciones: bool
+    """Some cotización's rows were not all together (see Stager.split_cotizaciones)."""
 
 
 class StagingCrashed(RuntimeError):
@@ -71,7 +73,9 @@ def _stage(path: Path, batch_rows: int, report_progress: bool, pipe: Connection)
                 )
                 done_bytes += cot_file.size
             stager.hand_over()
-            pipe.send(Finished(stager.read, stager.months, [f.name for f in files]))
+            pipe.send(
+                Finished(stager.read, stager.months, [f.name for f in files], stager.split_cotizaciones())
+            )
     except Exception as error:  # every failure goes to the parent, which raises it
         pipe.send(error)
     finally:

@@ -200,6 +200,8 @@ def test_repeats_far_apart_are_rejected_with_their_raw_line(tmp_path):
     assert fetch("SELECT line_number, reason, raw_line FROM import_rejects") == [
         (4, "Fila repetida: este proveedor ya cotizó este producto en la línea 2", lines[3])
     ]
+    again = import_cot_file(path).counts
+    assert (again.unchanged, again.rejected) == (2, 1)
 
 
 @pytest.mark.parametrize(
