@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 from pyarrow import csv as arrow_csv
 
-from compraagil.ingest.cot_reader import ENCODING, CotFile
+from compraagil.ingest.cot_reader import ENCODING, CotFile, UnreadableFile
 
 PARSE_BYTES = 1 << 20
 """Bytes of CSV pyarrow parses at a time; it reads up to 32 such blocks ahead, so they stay small."""
@@ -64,14 +64,24 @@ class _Utf8(io.RawIOBase):
         data, self._pending = self._pending[:size], self._pending[size:]
         return data
 
+    def at_end(self) -> bool:
+        """Whether nothing follows (reading ahead what `read` will give next)."""
+        if not self._pending:
+            self._pending = self._decoder.decode(self._source.read(READ_BYTES)).encode()
+        return not self._pending
+
 
 def read_blocks(cot_file: CotFile) -> Iterator[Block]:
     """The records of one CSV of a source, after its header, in blocks."""
-    return _blocks(_Utf8(cot_file.source), cot_file.header.width)
+    stream = _Utf8(cot_file.source)
+    if stream.at_end():  # a header and nothing else: no records (pyarrow would call it an error)
+        return iter(())
+    return _blocks(stream, cot_file.header.width, cot_file.name)
 
 
-def _blocks(stream: IO[bytes], width: int) -> Iterator[Block]:
-    """Parse the records after the header; malformed ones are numbered, not parsed."""
+def _blocks(stream: IO[bytes], width: int, name: str) -> Iterator[Block]:
+    """Parse the records after the header; malformed ones are numbered, not parsed. A record
+    longer than two parse blocks makes the file unreadable (an unclosed quote, most likely)."""
     malformed: deque[Malformed] = deque()
 
     def on_malformed(row) -> str:
@@ -79,34 +89,40 @@ def _blocks(stream: IO[bytes], width: int) -> Iterator[Block]:
         return "skip"
 
     names = [str(position) for position in range(width)]
-    reader = arrow_csv.open_csv(
-        stream,
-        read_options=arrow_csv.ReadOptions(column_names=names, block_size=PARSE_BYTES, use_threads=False),
-        parse_options=arrow_csv.ParseOptions(
-            delimiter=";",
-            quote_char='"',
-            newlines_in_values=True,
-            ignore_empty_lines=False,  # an empty line is a record of empty fields: numbers stay right
-            invalid_row_handler=on_malformed,
-        ),
-        convert_options=arrow_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            check_utf8=False,
-        ),
-    )
     next_record = 1
-    for batches in _gathered(reader, BLOCK_ROWS):
-        rows = sum(batch.num_rows for batch in batches)
-        among = []
-        while malformed and malformed[0].record < next_record + rows + len(among):
-            among.append(malformed.popleft())
-        records = np.arange(next_record, next_record + rows + len(among))
-        if among:
-            records = np.delete(records, [row.record - next_record for row in among])
-        next_record += rows + len(among)
-        yield Block(pa.Table.from_batches(batches, reader.schema), records, among)
+    try:
+        reader = arrow_csv.open_csv(
+            stream,
+            read_options=arrow_csv.ReadOptions(column_names=names, block_size=PARSE_BYTES, use_threads=False),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=";",
+                quote_char='"',
+                newlines_in_values=True,
+                ignore_empty_lines=False,  # an empty line is a record of empty fields: numbers stay right
+                invalid_row_handler=on_malformed,
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=False,
+            ),
+        )
+        for batches in _gathered(reader, BLOCK_ROWS):
+            rows = sum(batch.num_rows for batch in batches)
+            among = []
+            while malformed and malformed[0].record < next_record + rows + len(among):
+                among.append(malformed.popleft())
+            records = np.arange(next_record, next_record + rows + len(among))
+            if among:
+                records = np.delete(records, [row.record - next_record for row in among])
+            next_record += rows + len(among)
+            yield Block(pa.Table.from_batches(batches, reader.schema), records, among)
+    except pa.ArrowInvalid as error:
+        raise UnreadableFile(
+            f"{name}: no se puede leer después del registro {next_record - 1} ({error}): un registro"
+            f" de más de {2 * PARSE_BYTES >> 20} MB, ¿comillas sin cerrar?"
+        ) from None
     if malformed:
         yield Block(reader.schema.empty_table(), np.empty(0, int), list(malformed))
 

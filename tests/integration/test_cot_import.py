@@ -210,6 +210,11 @@ def test_repeats_far_apart_are_rejected_with_their_raw_line(tmp_path):
         ("broken.zip", b"PK\x03\x04 not really a zip", "no es un zip válido"),
         ("empty.csv", b"", "vacío"),
         ("columns.csv", '"CodigoCotizacion";"MontoTotal"\r\n"1";"2"\r\n'.encode("cp1252"), "faltan columnas"),
+        (
+            "huge.csv",
+            f"{header()}\r\n{row()}\r\n{row(DescripcionCotizacion='x' * 3_000_000)}\r\n".encode(),
+            "comillas",
+        ),
     ],
 )
 def test_unreadable_files_fail_the_run_and_write_nothing(tmp_path, name, content, message):
@@ -222,6 +227,11 @@ def test_unreadable_files_fail_the_run_and_write_nothing(tmp_path, name, content
     assert fetch("SELECT status, error IS NOT NULL FROM import_runs") == [("failed", True)]
     for table in ("quotes", "tenders", "suppliers", "products", "import_rejects"):
         assert fetch(f"SELECT count(*) FROM {table}") == [(0,)]
+
+
+def test_a_file_with_only_its_header_imports_nothing_and_succeeds(tmp_path):
+    counts = import_cot_file(write_csv(tmp_path / "COT.csv", [header()])).counts
+    assert (counts.read, counts.inserted, counts.rejected) == (0, 0, 0)
 
 
 def test_the_import_job_runs_in_a_real_worker_process(services, tmp_path):
