@@ -1,5 +1,8 @@
+import io
+import random
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,7 +11,10 @@ from sqlalchemy import text
 
 from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.db import get_engine
+from compraagil.ingest.cot_columns import HEADER_VARIANTS
 from compraagil.ingest.cot_import import ImportFailed, import_cot_file
+from compraagil.ingest.synthetic import make_factory
+from compraagil.ingest.synthetic.cot_writer import write_csv as write_generated
 from jobs.queues import SCRAPING, enqueue_with_retry
 from tests.cot_files import header, row, write_csv, write_zip
 
@@ -248,3 +254,55 @@ def test_the_import_job_runs_in_a_real_worker_process(services, tmp_path):
     job.refresh()
     assert job.get_status() == JobStatus.FINISHED, finished.stderr
     assert "read 11 · inserted 4 · updated 0 · unchanged 0 · rejected 7" in job.return_value()
+
+
+def broken_copy(lines: list[str], seed: int) -> tuple[list[str], int, int]:
+    """Generated records with about one in six broken in a way real files break; also how many
+    records were added (a short row, a repeated row) and how many must be rejected (those, and a
+    bad date, RUT or amount)."""
+    rnd = random.Random(seed)
+    added = rejected = 0
+    position = {name: index for index, name in enumerate(HEADER_VARIANTS[34])}
+    out = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split('";"')
+        damage = rnd.randrange(24)
+        added += damage in (1, 6)
+        rejected += damage in (1, 3, 4, 5, 6)
+        if damage == 0:
+            out.append("")
+        elif damage == 1:
+            out.append('"corta";"fila"')
+        elif damage == 2:
+            fields[position["DescripcionCotizacion"]] += '\r\nsegunda línea ""citada""'
+        elif damage == 3:
+            fields[position["FechaCierreParaCotizar"]] = "31-02-2025"
+        elif damage == 4:
+            fields[position["RUTProveedor"]] = "76.123.456-1"
+        elif damage == 5:
+            fields[position["MontoTotal"]] = "1.234,5,6"
+        elif damage == 6:
+            out.append(line)
+        elif damage == 7:
+            fields[position["ProductoCotizado"]] += ' 3/4"" pulgada'
+        out.append('";"'.join(fields))
+    return out, added, rejected
+
+
+def test_a_broken_file_accounts_for_every_record_and_says_the_same_twice(tmp_path):
+    buffer = io.BytesIO()
+    write_generated(make_factory(9, 3000, date(2025, 1, 1)).history(3000, 3), buffer, rows=3000)
+    lines, added, rejected = broken_copy(buffer.getvalue().decode("cp1252").split("\r\n")[:-1], 9)
+    path = write_csv(tmp_path / "COT.csv", lines)
+    text = path.read_bytes().decode("cp1252").split("\r\n")
+
+    first = import_cot_file(path).counts
+    rejects = fetch("SELECT line_number, reason, raw_line FROM import_rejects ORDER BY 1")
+    again = import_cot_file(path).counts
+
+    assert (first.read, first.inserted, first.rejected) == (3000 + added, 3000 + added - rejected, rejected)
+    assert len(rejects) == rejected
+    for line, reason, raw in rejects:
+        assert raw.split("\r\n")[0] == text[line - 1], (line, reason)
+    assert (again.unchanged, again.rejected) == (first.inserted, first.rejected)
+    assert fetch("SELECT count(*) FROM quotes") == [(first.inserted,)]
