@@ -37,7 +37,7 @@ def map_distinct(
 
 
 def mapped(column: pa.Array, rule: Callable[[str], object], kind: pa.DataType) -> pa.Array:
-    """`rule` applied once per distinct value (a rule that does not raise BadValue)."""
+    """`rule` applied once per distinct value; null where it raised BadValue."""
     return map_distinct(column, rule, kind)[0]
 
 
@@ -57,18 +57,6 @@ def text_or_none(column: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_in(text, MISSING_TEXT), pa.scalar(None, pa.string()), text)
 
 
-def lenient(rule: Callable[[str], object]) -> Callable[[str], object]:
-    """A rule whose unreadable values are left empty rather than rejected (a tender's extras)."""
-
-    def read(text: str) -> object:
-        try:
-            return rule(text)
-        except BadValue:
-            return None
-
-    return read
-
-
 def optional_rut(text: str) -> str | None:
-    """A buyer's RUT, or None when it is missing or invalid."""
-    return None if text.strip() in values.MISSING else lenient(values.rut)(text)
+    """A buyer's RUT; None when it is missing (BadValue when it is invalid)."""
+    return None if text.strip() in values.MISSING else values.rut(text)

@@ -244,9 +244,8 @@ class Stager:
                         "file_index": pa.array(np.full(table.num_rows, file_index, np.int16)),
                         "record": table.column("record"),
                         "codigo": table.column("codigo"),
-                        "closing_date": tenders.column("closing_date").take(
-                            group
-                        ),  # the cotización's, as its tender
+                        # every quote of a cotización takes its closing date, as its tender
+                        "closing_date": tenders.column("closing_date").take(group),
                         "published_date": tenders.column("published_date").take(group),
                         "unit_code": tenders.column("unit_code").take(group),
                         "region": tenders.column("region").take(group),
@@ -278,17 +277,17 @@ class Stager:
         if firsts.num_rows == table.num_rows:
             return table
         matched = table.select([*keys, "row"]).join(firsts, keys)
-        rows = matched.column("row").to_numpy()
-        first_rows = matched.column("row_min").to_numpy()
-        repeats = np.zeros(table.num_rows, bool)
-        repeats[rows[rows != first_rows]] = True
+        rows, first_rows = matched.column("row").to_numpy(), matched.column("row_min").to_numpy()
+        repeated = rows != first_rows
         records = table.column("record").to_numpy()
-        for row, first in zip(rows[rows != first_rows], first_rows[rows != first_rows], strict=True):
+        for row, first in zip(rows[repeated], first_rows[repeated], strict=True):
             self._reject(Reject(file_name, int(records[row]), REPEAT_REASON, repeats=int(records[first])))
+        keep = np.ones(table.num_rows, bool)
+        keep[rows[repeated]] = False
         return (
-            table.filter(pa.array(~repeats))
+            table.filter(pa.array(keep))
             .drop_columns(["row"])
-            .append_column("row", pa.array(np.arange(table.num_rows - int(repeats.sum()))))
+            .append_column("row", pa.array(np.arange(int(keep.sum()))))
         )
 
     def _new_suppliers(self, table: pa.Table) -> None:
@@ -355,9 +354,7 @@ def _tender_fields(firsts: pa.Table) -> pa.Table:
         {
             "codigo": firsts.column("codigo"),
             "closing_date": firsts.column("closing"),
-            "published_date": column_values.mapped(
-                firsts.column("published"), column_values.lenient(values.parse_day), pa.date32()
-            ),
+            "published_date": column_values.mapped(firsts.column("published"), values.parse_day, pa.date32()),
             "state": column_values.mapped(firsts.column("state"), values.state, pa.string()),
             "name": pc.coalesce(text(firsts.column("name")), firsts.column("codigo")),
             "description": text(firsts.column("description")),

@@ -108,13 +108,18 @@ class RejectSink:
         """COPY every reject into import_rejects for `run_id`, with the line it starts on and its
         text, as `locate(wanted)` finds them (by file name and record, as `cot_reader.locate_records`)."""
         found = locate(self._wanted) if self._wanted else {}
+
+        def located(file_name: str, record: int) -> tuple[int, str]:
+            """Its line and text; one the second pass missed keeps the line it would have, no text."""
+            return found.get((file_name, record), (record + 1, ""))
+
         self._spool.seek(0)
         with conn.cursor().copy(
             "COPY import_rejects (run_id, file_name, line_number, reason, raw_line) FROM STDIN"
         ) as copy:
             for spooled in self._spool:
                 file_name, record, reason, repeats = json.loads(spooled)
-                line, text = found.get((file_name, record), (record + 1, ""))
+                line, text = located(file_name, record)
                 if repeats is not None:
-                    reason = reason.format(found.get((file_name, repeats), (repeats + 1, ""))[0])
+                    reason = reason.format(located(file_name, repeats)[0])
                 copy.write_row((run_id, file_name, line, reason, text))
