@@ -1,6 +1,7 @@
 """Command line: `python -m compraagil <command>`; `--help` lists the commands."""
 
 import argparse
+import logging
 import sys
 import time
 from datetime import UTC, datetime
@@ -9,6 +10,8 @@ from pathlib import Path
 from compraagil.chile.money import format_count
 from compraagil.logs import configure_logging
 from compraagil.preflight import ConfigurationError
+
+log = logging.getLogger(__name__)
 
 
 class TerminalProgress:
@@ -99,21 +102,18 @@ def _import_month(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from compraagil.config import get_settings
-    from compraagil.ingest.api_v2.client import CompraAgilClient
-    from compraagil.ingest.api_v2.sync import SyncFailed, sync_changes
+    from compraagil.ingest.api_v2.sync import SyncFailed, parse_since, sync_from_settings
 
-    settings = get_settings()
-    if not settings.mercadopublico_ticket:
-        raise ConfigurationError(
-            "MERCADOPUBLICO_TICKET: no está configurado; la sincronización necesita un ticket"
-        )
-    with CompraAgilClient(settings.mercadopublico_api_url, settings.mercadopublico_ticket) as client:
-        try:
-            print(sync_changes(client).line())
-        except SyncFailed as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
+    since = parse_since(args.since) if args.since else None
+    progress = TerminalProgress("API v2")
+    try:
+        summary = sync_from_settings(since=since, progress=progress)
+    except SyncFailed as error:
+        progress.done()
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    progress.done()
+    print(summary.line())
     return 0
 
 
@@ -126,9 +126,25 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _load_api_json(args: argparse.Namespace) -> int:
-    from compraagil.ingest.api_v2.files import import_json_files
+    from compraagil.ingest.api_v2.files import UnreadableJson, import_json_files
 
-    print(import_json_files(args.paths).line())
+    try:
+        print(import_json_files(args.paths).line())
+    except UnreadableJson as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    import json
+
+    from compraagil.dashboard.holdings import holdings
+    from compraagil.db import session_scope
+
+    with session_scope() as session:
+        figures = holdings(session=session)
+    print(json.dumps(figures.as_json(), ensure_ascii=False) if args.json else "\n".join(figures.lines()))
     return 0
 
 
@@ -150,21 +166,79 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("paths", nargs="+", type=Path)
     month = command("import-month", _import_month, "download and import a month of COT open data")
     month.add_argument("month", help="AAAA-MM, e.g. 2026-03")
-    command("sync", _sync, "sync changed processes from the Compra Ágil API v2 (needs MERCADOPUBLICO_TICKET)")
+    sync = command(
+        "sync",
+        _sync,
+        "sync changed processes from the Compra Ágil API v2 (needs MERCADOPUBLICO_TICKET);"
+        " the first run covers the last 2 days",
+    )
+    sync.add_argument(
+        "--since", metavar="AAAA-MM-DD", help="backfill every change since that day (resumable)"
+    )
     seed = command("seed", _seed, "generate and import synthetic data (deterministic by seed)")
     seed.add_argument("--rows", type=int, default=200_000, help="history rows (quotes)")
     seed.add_argument("--seed", type=int, default=2026)
     seed.add_argument("--open", type=int, default=300, help="open tenders to add")
     load = command("load-api-json", _load_api_json, "load API v2 records saved as JSON files")
     load.add_argument("paths", nargs="+", type=Path)
+    stats = command("stats", _stats, "what the database holds: counts, amounts, months covered")
+    stats.add_argument("--json", action="store_true", help="one JSON object, for scripts")
     return parser
+
+
+DATABASE_COMMANDS = frozenset({"import", "import-month", "sync", "load-api-json", "seed", "stats"})
+"""Commands that use the database: its schema is brought up to date before they run."""
+
+
+def _ensure_schema() -> None:
+    """Migrate the database when it is behind this code's newest revision (e.g. a fresh data folder)."""
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from compraagil import migrations
+    from compraagil.config import PROJECT_ROOT
+    from compraagil.db import get_engine
+
+    script = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini")))
+    with get_engine().connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current == set(script.get_heads()):
+        return
+    known = {revision.revision for revision in script.walk_revisions()}
+    if not current <= known:
+        raise ConfigurationError(
+            f"la base de datos está en la revisión {', '.join(sorted(current))}, que este código no conoce:"
+            " actualice el código"
+        )
+    log.info("migrating the database before the command", extra={"from": sorted(current)})
+    migrations.upgrade()
+
+
+def _one_line(error: BaseException) -> str:
+    """The first line of an error's message (its type when it has none)."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging("cli")
     try:
+        if args.command in DATABASE_COMMANDS:
+            _ensure_schema()
         return args.handler(args)
     except (ConfigurationError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_one_line(error)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("error: interrumpido", file=sys.stderr)
+        return 130
+    except Exception as error:
+        log.debug("command failed", exc_info=True)
+        print(
+            f"error: falló inesperadamente ({type(error).__name__}): {_one_line(error)}"
+            " (LOG_LEVEL=DEBUG muestra el detalle)",
+            file=sys.stderr,
+        )
+        return 1

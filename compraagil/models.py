@@ -84,21 +84,49 @@ class TenderItem(SQLModel, table=True):
 
 
 class Quote(SQLModel, table=True):
-    """One supplier's quote on one requested line; partitioned by month of `closing_date`,
-    identified by its natural key."""
+    """One supplier's quote in one process (a supplier may send several: `quote_number` 1, 2, …),
+    with its total; partitioned by month of `closing_date`."""
 
     __tablename__ = "quotes"
 
     closing_date: date = Field(primary_key=True)
     tender_codigo: str = Field(sa_column=Column(Text, primary_key=True))
     supplier_id: int = Field(primary_key=True)
-    product_code: str = Field(default="", sa_column=Column(Text, primary_key=True, server_default=""))
-    product_id: int = Field(primary_key=True)
+    quote_number: int = Field(sa_column=Column(SmallInteger, primary_key=True))
+    source_quote_id: str | None = Field(default=None, sa_column=Column(Text))
+    buyer_id: int | None = None
+    region: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    state: str | None = Field(default=None, sa_column=Column(Text))
+    """None for a valid quote; `inadmisible` (with `state_reason`) when the buyer set it aside."""
+    state_reason: str | None = Field(default=None, sa_column=Column(Text))
+    currency: str = Field(default="CLP", sa_column=Column(Text, nullable=False, server_default="CLP"))
+    total: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
+    """The quote's total in `currency`, as the source states it."""
+    total_clp: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
+    winner: bool = False
+    line_count: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False, server_default="0"))
+    import_run_id: int | None = None
+
+
+class QuoteLine(SQLModel, table=True):
+    """One line of a quote: a product with its quantity and unit price; `amount` only when the
+    source gives a line amount (COT gives only the quote's total). Partitioned like `quotes`."""
+
+    __tablename__ = "quote_lines"
+
+    closing_date: date = Field(primary_key=True)
+    tender_codigo: str = Field(sa_column=Column(Text, primary_key=True))
+    supplier_id: int = Field(primary_key=True)
+    quote_number: int = Field(sa_column=Column(SmallInteger, primary_key=True))
+    line_number: int = Field(sa_column=Column(SmallInteger, primary_key=True))
     published_date: date | None = None
     buyer_id: int | None = None
+    product_id: int
+    product_code: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    description: str | None = Field(default=None, sa_column=Column(Text))
     quantity: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
-    amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 2)))
     unit_price: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
+    amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
     currency: str = Field(default="CLP", sa_column=Column(Text, nullable=False, server_default="CLP"))
     winner: bool = False
     region: int | None = Field(default=None, sa_column=Column(SmallInteger))
@@ -120,6 +148,7 @@ class ImportRun(SQLModel, table=True):
     rows_inserted: int = 0
     rows_updated: int = 0
     rows_unchanged: int = 0
+    rows_duplicates: int = 0
     rows_rejected: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text))
 

@@ -57,13 +57,18 @@ def header(columns: int = 34, extra: tuple[str, ...] = ()) -> str:
     return quoted(list(HEADER_VARIANTS[columns]) + list(extra))
 
 
-def write_csv(path: Path, lines: list[str]) -> Path:
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+def encoded(lines: list[str], encoding: str = "cp1252") -> bytes:
+    """The file's bytes: CRLF line ends, in `encoding` (`utf-8-sig` writes a BOM, as Excel does)."""
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def write_csv(path: Path, lines: list[str], encoding: str = "cp1252") -> Path:
+    path.write_bytes(encoded(lines, encoding))
     return path
 
 
-def write_zip(path: Path, members: dict[str, list[str]]) -> Path:
+def write_zip(path: Path, members: dict[str, list[str]], encoding: str = "cp1252") -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, lines in members.items():
-            archive.writestr(name, ("\r\n".join(lines) + "\r\n").encode("cp1252"))
+            archive.writestr(name, encoded(lines, encoding))
     return path

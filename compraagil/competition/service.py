@@ -26,9 +26,13 @@ class BuyerProfile(BaseModel):
     region: int | None
     processes: int
     spend: float
+    """Awarded spend in CLP: the totals of the winning quotes (a quote's total once, not per line)."""
     average_quotes: float
+    """Suppliers quoting per process, on average."""
     products: list[Ranked]
+    """Products by the number of processes that quoted them."""
     suppliers: list[Ranked]
+    """Suppliers by processes won; `extra` is what they were awarded in CLP (their winning quotes' totals)."""
 
 
 class SupplierProfile(BaseModel):
@@ -38,52 +42,60 @@ class SupplierProfile(BaseModel):
     rut: str
     size: str | None
     quotes: int
+    """Quotes sent (a supplier may send two in one process), not their lines."""
     processes: int
     wins: int
+    """Processes won."""
+    awarded: float
+    """Awarded in CLP: the totals of its winning quotes."""
     regions: list[Ranked]
     buyers: list[Ranked]
     price_position: float | None
-    """Median of (its unit price / the product's median that month) − 1, in percent."""
+    """Median of (its unit price / the product's median that month) − 1, in percent (unit prices only)."""
 
 
 BUYER_SQL = """
 WITH units AS (SELECT id, region FROM buyers WHERE organismo = (SELECT organismo FROM buyers WHERE id = :buyer_id)),
-history AS (SELECT q.* FROM quotes q WHERE q.buyer_id IN (SELECT id FROM units) AND q.closing_date >= :since)
+offers AS (SELECT q.* FROM quotes q WHERE q.buyer_id IN (SELECT id FROM units) AND q.closing_date >= :since),
+lines AS (SELECT l.tender_codigo, l.product_id FROM quote_lines l
+          WHERE l.buyer_id IN (SELECT id FROM units) AND l.closing_date >= :since)
 SELECT
     (SELECT organismo FROM buyers WHERE id = :buyer_id) AS organismo,
     (SELECT count(*) FROM units) AS units,
     (SELECT mode() WITHIN GROUP (ORDER BY region) FROM units) AS region,
-    (SELECT count(DISTINCT tender_codigo) FROM history) AS processes,
-    (SELECT coalesce(sum(amount), 0) FROM history WHERE winner AND currency = 'CLP') AS spend,
-    (SELECT coalesce(avg(n), 0) FROM (SELECT count(DISTINCT supplier_id) AS n FROM history GROUP BY tender_codigo) c)
+    (SELECT count(DISTINCT tender_codigo) FROM offers) AS processes,
+    (SELECT coalesce(sum(total_clp), 0) FROM offers WHERE winner) AS spend,
+    (SELECT coalesce(avg(n), 0) FROM (SELECT count(DISTINCT supplier_id) AS n FROM offers GROUP BY tender_codigo) c)
         AS average_quotes,
-    (SELECT json_agg(p) FROM (SELECT pr.name, count(DISTINCT h.tender_codigo) AS count FROM history h
-        JOIN products pr ON pr.id = h.product_id GROUP BY pr.name ORDER BY 2 DESC LIMIT 8) p) AS products,
-    (SELECT json_agg(s) FROM (SELECT su.name, count(DISTINCT h.tender_codigo) AS count,
-        sum(h.amount) FILTER (WHERE h.currency = 'CLP')::float8 AS extra FROM history h
-        JOIN suppliers su ON su.id = h.supplier_id WHERE h.winner GROUP BY su.name ORDER BY 2 DESC LIMIT 8) s) AS suppliers
+    (SELECT json_agg(p) FROM (SELECT pr.name, count(DISTINCT l.tender_codigo) AS count FROM lines l
+        JOIN products pr ON pr.id = l.product_id GROUP BY pr.name ORDER BY 2 DESC LIMIT 8) p) AS products,
+    (SELECT json_agg(s) FROM (SELECT su.name, count(DISTINCT o.tender_codigo) AS count,
+        sum(o.total_clp)::float8 AS extra FROM offers o
+        JOIN suppliers su ON su.id = o.supplier_id WHERE o.winner GROUP BY su.name ORDER BY 2 DESC LIMIT 8) s) AS suppliers
 """
 
 SUPPLIER_SQL = """
-WITH history AS (SELECT q.* FROM quotes q WHERE q.supplier_id = :supplier_id AND q.closing_date >= :since),
+WITH offers AS (SELECT q.* FROM quotes q WHERE q.supplier_id = :supplier_id AND q.closing_date >= :since),
+lines AS (SELECT l.* FROM quote_lines l WHERE l.supplier_id = :supplier_id AND l.closing_date >= :since),
 market AS (
     SELECT q.product_id, date_trunc('month', q.closing_date) AS month,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY q.unit_price) AS median
-    FROM quotes q
-    WHERE q.product_id IN (SELECT DISTINCT product_id FROM history) AND q.closing_date >= :since
+    FROM quote_lines q
+    WHERE q.product_id IN (SELECT DISTINCT product_id FROM lines) AND q.closing_date >= :since
       AND q.unit_price > 0
     GROUP BY 1, 2
 )
 SELECT
-    (SELECT count(*) FROM history) AS quotes,
-    (SELECT count(DISTINCT tender_codigo) FROM history) AS processes,
-    (SELECT count(DISTINCT tender_codigo) FROM history WHERE winner) AS wins,
-    (SELECT json_agg(r) FROM (SELECT region::text AS name, count(DISTINCT tender_codigo) AS count FROM history
+    (SELECT count(*) FROM offers) AS quotes,
+    (SELECT count(DISTINCT tender_codigo) FROM offers) AS processes,
+    (SELECT count(DISTINCT tender_codigo) FROM offers WHERE winner) AS wins,
+    (SELECT coalesce(sum(total_clp), 0) FROM offers WHERE winner) AS awarded,
+    (SELECT json_agg(r) FROM (SELECT region::text AS name, count(DISTINCT tender_codigo) AS count FROM offers
         WHERE region IS NOT NULL GROUP BY region ORDER BY 2 DESC LIMIT 6) r) AS regions,
-    (SELECT json_agg(b) FROM (SELECT bu.organismo AS name, count(DISTINCT h.tender_codigo) AS count FROM history h
-        JOIN buyers bu ON bu.id = h.buyer_id GROUP BY bu.organismo ORDER BY 2 DESC LIMIT 8) b) AS buyers,
+    (SELECT json_agg(b) FROM (SELECT bu.organismo AS name, count(DISTINCT o.tender_codigo) AS count FROM offers o
+        JOIN buyers bu ON bu.id = o.buyer_id GROUP BY bu.organismo ORDER BY 2 DESC LIMIT 8) b) AS buyers,
     (SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY h.unit_price / m.median) - 1) * 100
-     FROM history h JOIN market m ON m.product_id = h.product_id AND m.month = date_trunc('month', h.closing_date)
+     FROM lines h JOIN market m ON m.product_id = h.product_id AND m.month = date_trunc('month', h.closing_date)
      WHERE h.unit_price > 0) AS price_position
 """
 
@@ -124,7 +136,7 @@ def supplier_profile(*, session: Session, rut: str, today: date) -> SupplierProf
         ).one()
         return SupplierProfile(
             name=supplier.name, rut=supplier.rut, size=supplier.size, quotes=row.quotes, processes=row.processes,
-            wins=row.wins, regions=_ranked(row.regions), buyers=_ranked(row.buyers),
+            wins=row.wins, awarded=float(row.awarded), regions=_ranked(row.regions), buyers=_ranked(row.buyers),
             price_position=row.price_position,
         )  # fmt: skip
 

@@ -5,8 +5,6 @@ number of columns is not the header's) keeps its number but is not parsed. Empty
 records of empty fields, so the numbers stay those `cot_reader.locate_records` finds again.
 """
 
-import codecs
-import io
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,13 +14,12 @@ import numpy as np
 import pyarrow as pa
 from pyarrow import csv as arrow_csv
 
-from compraagil.ingest.cot_reader import ENCODING, CotFile, UnreadableFile
+from compraagil.ingest.cot_reader import CotFile
 
 PARSE_BYTES = 1 << 20
 """Bytes of CSV pyarrow parses at a time; it reads up to 32 such blocks ahead, so they stay small."""
 BLOCK_ROWS = 10_000
 """Records handed on at a time (parsed blocks are gathered up to this)."""
-READ_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -43,43 +40,15 @@ class Block:
     malformed: list[Malformed]
 
 
-class _Utf8(io.RawIOBase):
-    """Windows-1252 bytes read as UTF-8, for pyarrow."""
-
-    def __init__(self, source: IO[bytes]):
-        self._source = source
-        self._decoder = codecs.getincrementaldecoder(ENCODING)(errors="latin1_fallback")
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        size = size if size and size > 0 else READ_BYTES
-        while len(self._pending) < size:
-            data = self._source.read(max(size, READ_BYTES))
-            self._pending += self._decoder.decode(data, final=not data).encode()
-            if not data:
-                break
-        data, self._pending = self._pending[:size], self._pending[size:]
-        return data
-
-    def at_end(self) -> bool:
-        """Whether nothing follows (reading ahead what `read` will give next)."""
-        if not self._pending:
-            self._pending = self._decoder.decode(self._source.read(READ_BYTES)).encode()
-        return not self._pending
-
-
 def read_blocks(cot_file: CotFile) -> Iterator[Block]:
     """The records of one CSV of a source, after its header, in blocks."""
-    stream = _Utf8(cot_file.source)
+    stream = cot_file.utf8()
     if stream.at_end():  # a header and nothing else: no records (pyarrow would call it an error)
         return iter(())
-    return _blocks(stream, cot_file.header.width, cot_file.name)
+    return _blocks(stream, cot_file)
 
 
-def _blocks(stream: IO[bytes], width: int, name: str) -> Iterator[Block]:
+def _blocks(stream: IO[bytes], cot_file: CotFile) -> Iterator[Block]:
     """Parse the records after the header; malformed ones are numbered, not parsed. A record
     longer than two parse blocks makes the file unreadable (an unclosed quote, most likely)."""
     malformed: deque[Malformed] = deque()
@@ -88,7 +57,7 @@ def _blocks(stream: IO[bytes], width: int, name: str) -> Iterator[Block]:
         malformed.append(Malformed(row.number, row.actual_columns))
         return "skip"
 
-    names = [str(position) for position in range(width)]
+    names = [str(position) for position in range(cot_file.header.width)]
     next_record = 1
     try:
         reader = arrow_csv.open_csv(
@@ -119,8 +88,8 @@ def _blocks(stream: IO[bytes], width: int, name: str) -> Iterator[Block]:
             next_record += rows + len(among)
             yield Block(pa.Table.from_batches(batches, reader.schema), records, among)
     except pa.ArrowInvalid as error:
-        raise UnreadableFile(
-            f"{name}: no se puede leer después del registro {next_record - 1} ({error}): un registro"
+        raise cot_file.unreadable(
+            f"no se puede leer después del registro {next_record - 1} ({error}): un registro"
             f" de más de {2 * PARSE_BYTES >> 20} MB, ¿comillas sin cerrar?"
         ) from None
     if malformed:

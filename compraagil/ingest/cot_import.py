@@ -1,6 +1,6 @@
 """Import COT open-data files: a child process reads and validates them (staging_process); this
 process COPYs what it sends into staging tables and upserts the dictionaries and tenders batch by
-batch, then lands the quotes set-based (quotes_load).
+batch, then lands the quotes, their lines and the requested items set-based (quotes_load).
 
 Idempotent: the same file twice leaves the same rows (the second run counts them unchanged).
 All or nothing: the history, dictionaries, tenders and rejects of a run land in one transaction;
@@ -19,7 +19,7 @@ import psycopg
 
 from compraagil.db import connect
 from compraagil.ingest.cot_reader import UnreadableFile, locate_records
-from compraagil.ingest.quotes_load import land_quotes
+from compraagil.ingest.quotes_load import land_history
 from compraagil.ingest.runs import (
     ImportCounts,
     ImportSummary,
@@ -29,90 +29,115 @@ from compraagil.ingest.runs import (
     landed,
     open_run,
 )
+from compraagil.ingest.split_cotizaciones import join_split_cotizaciones
 from compraagil.ingest.staged_rows import (
     BATCH_ROWS,
+    ITEM_COLUMNS,
+    LINE_COLUMNS,
     QUOTE_COLUMNS,
-    REPEAT_REASON,
     SUPPLIER_COLUMNS,
     TENDER_COLUMNS,
     StagedBatch,
 )
-from compraagil.ingest.staging_process import Finished, ProgressReport, StagingCrashed, staged
+from compraagil.ingest.staging_process import ProgressReport, StagingCrashed, staged
 
 log = logging.getLogger(__name__)
 
 STAGING_DDL = """
-CREATE TEMP TABLE stage_quotes (
+CREATE TEMP TABLE stage_lines (
     file_index smallint, record bigint, codigo text, closing_date date, published_date date, unit_code text,
-    region smallint, supplier_rut text, product_code text, product_name text, quantity numeric,
-    amount numeric, amount_is_quote_total boolean, currency text, winner boolean
+    region smallint, supplier_rut text, quote_number smallint, line_number smallint, single_line boolean,
+    product_code text, product_name text, description text, quantity numeric, quote_total numeric,
+    currency text, winner boolean
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_quotes (
+    codigo text, closing_date date, unit_code text, region smallint, supplier_rut text, quote_number smallint,
+    total numeric, currency text, winner boolean, line_count smallint
+) ON COMMIT DROP;
+CREATE TEMP TABLE stage_items (
+    codigo text, file_index smallint, record bigint, product_code text, name text, quantity numeric
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_tenders (
     codigo text, closing_date date, published_date date, state text, name text, description text,
     delivery_address text, delivery_days integer, amount_available numeric, unit_code text,
-    unit_name text, organismo text, unit_rut text, region smallint, items_text text
+    unit_name text, organismo text, unit_rut text, region smallint, items_text text, quotes_received integer
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_suppliers (rut text, name text, size text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_products (name text) ON COMMIT DROP;
+CREATE TEMP TABLE changed_suppliers (rut text) ON COMMIT DROP;
+CREATE TEMP TABLE changed_buyers (unit_code text) ON COMMIT DROP;
+CREATE TEMP TABLE changed_tenders (
+    id bigint GENERATED ALWAYS AS IDENTITY, codigo text, old_state text, old_items_missing boolean,
+    old_quotes_received integer
+) ON COMMIT DROP;
 """
+"""Staging for a run; `changed_*` remember the known suppliers, buyers and tenders it changed (a
+tender with what it was, for a cotización staged in parts: see split_cotizaciones)."""
 
 UPSERT_DICTIONARIES = """
-INSERT INTO suppliers (rut, name, size)
-SELECT rut, name, size FROM stage_suppliers
-ON CONFLICT (rut) DO UPDATE SET name = excluded.name, size = coalesce(excluded.size, suppliers.size)
-WHERE (suppliers.name, suppliers.size) IS DISTINCT FROM (excluded.name, coalesce(excluded.size, suppliers.size));
+WITH upserted AS (
+    INSERT INTO suppliers (rut, name, size)
+    SELECT rut, name, size FROM stage_suppliers
+    ON CONFLICT (rut) DO UPDATE SET name = excluded.name, size = coalesce(excluded.size, suppliers.size)
+    WHERE (suppliers.name, suppliers.size) IS DISTINCT FROM (excluded.name, coalesce(excluded.size, suppliers.size))
+    RETURNING rut, old.id IS NOT NULL AS changed
+)
+INSERT INTO changed_suppliers SELECT rut FROM upserted WHERE changed;
 
-INSERT INTO buyers (unit_code, unit_name, organismo, rut, region)
-SELECT DISTINCT ON (unit_code) unit_code, coalesce(unit_name, organismo, unit_code),
-       coalesce(organismo, unit_name, unit_code), unit_rut, region
-FROM stage_tenders WHERE unit_code IS NOT NULL
-ORDER BY unit_code, closing_date DESC
-ON CONFLICT (unit_code) DO UPDATE SET unit_name = excluded.unit_name, organismo = excluded.organismo,
-    rut = coalesce(excluded.rut, buyers.rut), region = coalesce(excluded.region, buyers.region)
-WHERE (buyers.unit_name, buyers.organismo, buyers.rut, buyers.region)
-      IS DISTINCT FROM (excluded.unit_name, excluded.organismo, coalesce(excluded.rut, buyers.rut),
-                        coalesce(excluded.region, buyers.region));
+WITH upserted AS (
+    INSERT INTO buyers (unit_code, unit_name, organismo, rut, region)
+    SELECT DISTINCT ON (unit_code) unit_code, coalesce(unit_name, organismo, unit_code),
+           coalesce(organismo, unit_name, unit_code), unit_rut, region
+    FROM stage_tenders WHERE unit_code IS NOT NULL
+    ORDER BY unit_code, closing_date DESC
+    ON CONFLICT (unit_code) DO UPDATE SET unit_name = excluded.unit_name, organismo = excluded.organismo,
+        rut = coalesce(excluded.rut, buyers.rut), region = coalesce(excluded.region, buyers.region)
+    WHERE (buyers.unit_name, buyers.organismo, buyers.rut, buyers.region)
+          IS DISTINCT FROM (excluded.unit_name, excluded.organismo, coalesce(excluded.rut, buyers.rut),
+                            coalesce(excluded.region, buyers.region))
+    RETURNING unit_code, old.id IS NOT NULL AS changed
+)
+INSERT INTO changed_buyers SELECT unit_code FROM upserted WHERE changed;
 
 INSERT INTO products (name)
 SELECT name FROM stage_products
 ON CONFLICT (name) DO NOTHING;
 
-INSERT INTO tenders (codigo, name, description, state, buyer_id, region, published_at, closes_at,
-                     amount_available, delivery_address, delivery_days, items_text, source)
-SELECT DISTINCT ON (t.codigo) t.codigo, t.name, t.description, coalesce(t.state, 'cerrada'), b.id, t.region,
-       t.published_date::timestamp AT TIME ZONE 'America/Santiago',
-       t.closing_date::timestamp AT TIME ZONE 'America/Santiago',
-       round(t.amount_available)::bigint, t.delivery_address, t.delivery_days, t.items_text, 'cot'
-FROM stage_tenders t LEFT JOIN buyers b ON b.unit_code = t.unit_code
-WHERE NOT EXISTS (  -- a tender already as staged is left alone before its search text is computed
-    SELECT 1 FROM tenders known
-    WHERE known.codigo = t.codigo AND known.state = coalesce(t.state, 'cerrada') AND known.items_text IS NOT NULL)
-ORDER BY t.codigo
-ON CONFLICT (codigo) DO UPDATE SET
-    state = excluded.state,
-    name = coalesce(tenders.name, excluded.name),
-    description = coalesce(tenders.description, excluded.description),
-    buyer_id = coalesce(tenders.buyer_id, excluded.buyer_id),
-    region = coalesce(tenders.region, excluded.region),
-    published_at = coalesce(tenders.published_at, excluded.published_at),
-    closes_at = coalesce(tenders.closes_at, excluded.closes_at),
-    amount_available = coalesce(tenders.amount_available, excluded.amount_available),
-    delivery_address = coalesce(tenders.delivery_address, excluded.delivery_address),
-    delivery_days = coalesce(tenders.delivery_days, excluded.delivery_days),
-    items_text = coalesce(tenders.items_text, excluded.items_text),
-    updated_at = now()
-WHERE tenders.state IS DISTINCT FROM excluded.state OR tenders.items_text IS NULL;
-"""
-
-FIND_SCATTERED_REPEATS = """
-DELETE FROM stage_quotes s USING (
-    SELECT file_index, record, first_value(record) OVER w AS first_record, row_number() OVER w AS n
-    FROM stage_quotes
-    WINDOW w AS (PARTITION BY closing_date, codigo, supplier_rut, product_code, product_name
-                 ORDER BY file_index, record)
-) d
-WHERE d.n > 1 AND s.file_index = d.file_index AND s.record = d.record
-RETURNING s.file_index, s.record, d.first_record
+WITH upserted AS (
+    INSERT INTO tenders (codigo, name, description, state, buyer_id, region, published_at, closes_at,
+                         amount_available, delivery_address, delivery_days, items_text, quotes_received, source)
+    SELECT DISTINCT ON (t.codigo) t.codigo, t.name, t.description, coalesce(t.state, 'cerrada'), b.id, t.region,
+           t.published_date::timestamp AT TIME ZONE 'America/Santiago',
+           t.closing_date::timestamp AT TIME ZONE 'America/Santiago',
+           round(t.amount_available)::bigint, t.delivery_address, t.delivery_days, t.items_text, t.quotes_received,
+           'cot'
+    FROM stage_tenders t LEFT JOIN buyers b ON b.unit_code = t.unit_code
+    WHERE NOT EXISTS (  -- a tender already as staged is left alone before its search text is computed
+        SELECT 1 FROM tenders known
+        WHERE known.codigo = t.codigo AND known.state = coalesce(t.state, 'cerrada') AND known.items_text IS NOT NULL
+          AND known.quotes_received IS NOT DISTINCT FROM t.quotes_received)
+    ORDER BY t.codigo
+    ON CONFLICT (codigo) DO UPDATE SET
+        state = excluded.state,
+        name = coalesce(tenders.name, excluded.name),
+        description = coalesce(tenders.description, excluded.description),
+        buyer_id = coalesce(tenders.buyer_id, excluded.buyer_id),
+        region = coalesce(tenders.region, excluded.region),
+        published_at = coalesce(tenders.published_at, excluded.published_at),
+        closes_at = coalesce(tenders.closes_at, excluded.closes_at),
+        amount_available = coalesce(tenders.amount_available, excluded.amount_available),
+        delivery_address = coalesce(tenders.delivery_address, excluded.delivery_address),
+        delivery_days = coalesce(tenders.delivery_days, excluded.delivery_days),
+        items_text = coalesce(tenders.items_text, excluded.items_text),
+        quotes_received = excluded.quotes_received,
+        updated_at = now()
+    WHERE tenders.state IS DISTINCT FROM excluded.state OR tenders.items_text IS NULL
+       OR tenders.quotes_received IS DISTINCT FROM excluded.quotes_received
+    RETURNING codigo, old.id IS NOT NULL AS changed, old.state, old.items_text IS NULL AS items_missing,
+              old.quotes_received
+)
+INSERT INTO changed_tenders (codigo, old_state, old_items_missing, old_quotes_received)
+SELECT codigo, state, items_missing, quotes_received FROM upserted WHERE changed;
 """
 
 
@@ -183,19 +208,31 @@ def _load(
                 else:
                     finished = message
         with _phase("quotes", run_id):
+            duplicates = finished.duplicates
+            if finished.split_cotizaciones:
+                duplicates += join_split_cotizaciones(conn, finished.split_cotizaciones)
             # Fresh statistics, or the planner may join a million staged rows to a dictionary
             # it believes empty one by one (seen: 333 s instead of 2 s).
-            conn.execute("ANALYZE stage_quotes, suppliers, products, buyers")
-            inserted, updated = _land_quotes(conn, run_id, finished, rejects)
+            conn.execute("ANALYZE stage_lines, stage_quotes, suppliers, products, buyers")
+            inserted, updated = land_history(conn, run_id, finished.months)
         rejects.store(conn, run_id, partial(locate_records, path))
-    return ImportCounts(read=finished.read, inserted=inserted, updated=updated, rejected=rejects.count)
+    return ImportCounts(
+        read=finished.read,
+        inserted=inserted,
+        updated=updated,
+        duplicates=duplicates,
+        rejected=rejects.count,
+    )
 
 
 def _load_batch(conn: psycopg.Connection, batch: StagedBatch) -> None:
-    """Add a batch to the staged quotes; upsert its suppliers, buyers, products and tenders."""
+    """Add a batch to the staged lines, quotes and items; upsert its suppliers, buyers, products
+    and tenders."""
     conn.execute("TRUNCATE stage_tenders, stage_suppliers, stage_products")
     for table, columns, chunks in (
+        ("stage_lines", LINE_COLUMNS, batch.lines),
         ("stage_quotes", QUOTE_COLUMNS, batch.quotes),
+        ("stage_items", ITEM_COLUMNS, batch.items),
         ("stage_tenders", TENDER_COLUMNS, batch.tenders),
         ("stage_suppliers", SUPPLIER_COLUMNS, batch.suppliers),
         ("stage_products", ("name",), batch.products),
@@ -204,14 +241,3 @@ def _load_batch(conn: psycopg.Connection, batch: StagedBatch) -> None:
             for chunk in chunks:
                 copy.write(chunk)
     conn.execute(UPSERT_DICTIONARIES)
-
-
-def _land_quotes(
-    conn: psycopg.Connection, run_id: int, staged_files: Finished, rejects: RejectSink
-) -> tuple[int, int]:
-    """Write the staged quotes; when a cotización's rows were split, repeats far from their first
-    row are rejected first (next to each other, the reader has rejected them already)."""
-    if staged_files.split_cotizaciones:
-        for file_index, record, first_record in conn.execute(FIND_SCATTERED_REPEATS).fetchall():
-            rejects.add(staged_files.file_names[file_index], record, REPEAT_REASON, repeats=first_record)
-    return land_quotes(conn, run_id, staged_files.months)

@@ -2,11 +2,13 @@
 
 Work is done on whole columns: a record passes when every rule holds for it, and the few that do
 not are checked again one by one with the rules in `values`, which say why. Rows of one
-cotización come together in the files, so the tender's own fields are read from its first row,
-repeated quotes are caught within it, and a supplier whose several lines all carry the same
-MontoTotal is recognised as quoting one total for the whole cotización (its lines then get no unit
-price, rather than a wrong one). Staged rows are handed over in batches of whole cotizaciones, so
-the database can load one batch while the next is read.
+cotización come together in the files, so the tender's own fields are read from its first row and
+its quotes are told apart within it: `MontoTotal` is the total of a supplier's whole quote,
+repeated on each of its lines, so a supplier's lines that carry one MontoTotal are one quote, and
+a second MontoTotal is a second quote (`quote_number` 2). Lines are numbered within their quote;
+a line identical in every field to an earlier one of the same quote is a duplicate, counted and
+not staged. Staged rows are handed over in batches of whole cotizaciones, so the database can load
+one batch while the next is read.
 """
 
 import io
@@ -25,8 +27,9 @@ from compraagil.ingest.cot_blocks import Block
 from compraagil.ingest.cot_columns import HeaderMap
 from compraagil.ingest.staged_rows import (
     BATCH_ROWS,
+    ITEM_COLUMNS,
+    LINE_COLUMNS,
     QUOTE_COLUMNS,
-    REPEAT_REASON,
     SUPPLIER_COLUMNS,
     TENDER_COLUMNS,
     Reject,
@@ -40,8 +43,12 @@ RAW_FIELDS = {
     "unit_organismo": "RazonSocialUnidaddeCompra", "oopp": "NombreOOPP", "state": "Estado",
     "name": "NombreCotizacion", "description": "DescripcionCotizacion", "address": "DireccionEntrega",
     "unit_code": "CodigoUnidaddeCompra", "unit_name": "NombreUnidaddeCompra", "region": "Region",
+    "product_text": "ProductoCotizado", "generic_text": "NombreProductoGenerico", "detail": "DetalleCotizacion",
 }  # fmt: skip
-"""Fields kept as read for a cotización's first row and a supplier's first quote."""
+"""Fields kept as read: a cotización's own (from its first row), a supplier's (from its first line),
+and a line's texts as the buyer and the supplier wrote them."""
+
+_KEY_SEPARATOR = "\x1f"
 
 _CSV = arrow_csv.WriteOptions(include_header=False)
 
@@ -101,15 +108,19 @@ class Stager:
     suppliers: set[str] = field(default_factory=set)
     months: set[date] = field(default_factory=set)
     read: int = 0
+    duplicates: int = 0
     batch: StagedBatch = field(default_factory=StagedBatch)
     cotizaciones: list[pa.Array] = field(default_factory=list)
     """The codigo of every group of rows staged, in order (small: one per cotización)."""
 
-    def split_cotizaciones(self) -> bool:
-        """Whether some cotización's rows came in more than one group: then a supplier's quote may
-        be repeated far from its first, and the loader must look for such repeats."""
-        codigos = pa.chunked_array(self.cotizaciones, pa.string())
-        return pc.count_distinct(codigos).as_py() < len(codigos)
+    def split_cotizaciones(self) -> list[str]:
+        """The cotizaciones whose rows came in more than one group (across a zip's two files, or
+        scattered in one): their quotes and duplicates are only known whole, so the loader
+        numbers them again once everything is staged."""
+        if not self.cotizaciones:
+            return []
+        counts = pc.value_counts(pa.chunked_array(self.cotizaciones, pa.string()))
+        return counts.field("values").filter(pc.greater(counts.field("counts"), 1)).to_pylist()
 
     def hand_over(self) -> None:
         """Pass on the rows staged so far (called between cotizaciones, and once at the end)."""
@@ -147,12 +158,12 @@ class Stager:
                 accepted = pa.concat_tables([waiting, accepted])
             if accepted.num_rows:
                 starts = np.flatnonzero(_shifted_differs(accepted.column("codigo").combine_chunks()))
-                self._stage_cotizaciones(file_index, file_name, accepted.slice(0, starts[-1]))
+                self._stage_cotizaciones(file_index, accepted.slice(0, starts[-1]))
                 waiting = accepted.slice(starts[-1])
             if progress:
                 progress(self.read)
         if waiting is not None:
-            self._stage_cotizaciones(file_index, file_name, waiting)
+            self._stage_cotizaciones(file_index, waiting)
 
     def _accept(self, file_name: str, header: HeaderMap, block: Block) -> pa.Table:
         """The block's records that pass every rule, cleaned; the others are rejected with their reason."""
@@ -201,6 +212,7 @@ class Stager:
             "winner": winner,
         }
         cleaned.update({name: raw(column) for name, column in RAW_FIELDS.items()})
+        cleaned["fields"] = pc.binary_join_element_wise(*table.columns, _KEY_SEPARATOR)
         return pa.table(cleaned).filter(keep)
 
     def _reject_bad(self, file_name: str, header: HeaderMap, block: Block, rows: np.ndarray) -> None:
@@ -219,48 +231,76 @@ class Stager:
             self._reject(Reject(file_name, int(block.records[row]), reason))
         self.read -= blank
 
-    def _stage_cotizaciones(self, file_index: int, file_name: str, table: pa.Table) -> None:
-        """Stage whole cotizaciones: repeats within one are rejected, then its quotes, tender,
-        new suppliers and products are written as CSV."""
+    def _stage_cotizaciones(self, file_index: int, table: pa.Table) -> None:
+        """Stage whole cotizaciones: duplicate lines are counted and dropped, quotes are told
+        apart and their lines numbered, then lines, quotes, tenders, requested items, new
+        suppliers and products are written as CSV."""
         if not table.num_rows:
             return
         table = table.combine_chunks()
         starts = _shifted_differs(table.column("codigo"))
         group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
-        table = table.append_column("group", group).append_column("row", pa.array(np.arange(table.num_rows)))
-        table = self._drop_repeats(file_name, table)
-        if not table.num_rows:
-            return
+        table = table.append_column("group", group)
+        table = self._drop_duplicates(table)
+        table = table.append_column("row", pa.array(np.arange(table.num_rows)))
         group = table.column("group")
+        quotes = _number_quotes(table)
         tenders = _tender_fields(table.filter(_shifted_differs(group)))
+        tenders = tenders.append_column("items_text", _items_text(table)).append_column(
+            "quotes_received", pa.array(np.bincount(quotes.quote_groups, minlength=tenders.num_rows))
+        )
         self.cotizaciones.append(tenders.column("codigo").combine_chunks())
-        items = _items_text(table)
+        per_row = partial(_per_row, tenders, group)
         batch = self.batch
-        batch.tenders.append(_csv(tenders.append_column("items_text", items).select(TENDER_COLUMNS)))
-        batch.quotes.append(
+        batch.tenders.append(_csv(tenders.select(TENDER_COLUMNS)))
+        batch.lines.append(
             _csv(
                 pa.table(
                     {
                         "file_index": pa.array(np.full(table.num_rows, file_index, np.int16)),
                         "record": table.column("record"),
                         "codigo": table.column("codigo"),
-                        # every quote of a cotización takes its closing date, as its tender
-                        "closing_date": tenders.column("closing_date").take(group),
-                        "published_date": tenders.column("published_date").take(group),
-                        "unit_code": tenders.column("unit_code").take(group),
-                        "region": tenders.column("region").take(group),
+                        # every line of a cotización takes its closing date, as its tender
+                        "closing_date": per_row("closing_date"),
+                        "published_date": per_row("published_date"),
+                        "unit_code": per_row("unit_code"),
+                        "region": per_row("region"),
                         "supplier_rut": table.column("rut"),
+                        "quote_number": pa.array(quotes.quote_number),
+                        "line_number": pa.array(quotes.line_number),
+                        "single_line": pa.array(quotes.single_line),
                         "product_code": table.column("product_code"),
                         "product_name": table.column("product"),
+                        "description": column_values.text_or_none(table.column("detail")),
                         "quantity": table.column("quantity"),
-                        "amount": table.column("amount"),
-                        "amount_is_quote_total": _quote_totals(table),
+                        "quote_total": table.column("amount"),
                         "currency": table.column("currency"),
                         "winner": table.column("winner"),
+                    }
+                ).select(LINE_COLUMNS)
+            )
+        )
+        firsts = table.take(pa.array(quotes.first_rows))
+        quote_groups = pa.array(quotes.quote_groups)
+        batch.quotes.append(
+            _csv(
+                pa.table(
+                    {
+                        "codigo": firsts.column("codigo"),
+                        "closing_date": tenders.column("closing_date").take(quote_groups),
+                        "unit_code": tenders.column("unit_code").take(quote_groups),
+                        "region": tenders.column("region").take(quote_groups),
+                        "supplier_rut": firsts.column("rut"),
+                        "quote_number": pa.array(quotes.quote_number[quotes.first_rows]),
+                        "total": firsts.column("amount"),
+                        "currency": firsts.column("currency"),
+                        "winner": pa.array(quotes.winners),
+                        "line_count": pa.array(quotes.line_counts),
                     }
                 ).select(QUOTE_COLUMNS)
             )
         )
+        batch.items.append(_csv(_requested_items(file_index, table)))
         batch.products.append(_csv(pa.table({"name": pc.unique(table.column("product"))})))
         self._new_suppliers(table)
         self.months.update(
@@ -270,25 +310,16 @@ class Stager:
         if batch.rows >= self.batch_rows:
             self.hand_over()
 
-    def _drop_repeats(self, file_name: str, table: pa.Table) -> pa.Table:
-        """Reject a supplier's second quote for the same product in one cotización."""
-        keys = ["group", "rut", "product_code", "product"]
-        firsts = table.select([*keys, "row"]).group_by(keys, use_threads=False).aggregate([("row", "min")])
-        if firsts.num_rows == table.num_rows:
+    def _drop_duplicates(self, table: pa.Table) -> pa.Table:
+        """Drop (and count) the lines identical in every field to an earlier line of the same cotización."""
+        firsts = _first_of_each(table, ["group", "fields"])
+        table = table.drop_columns(["fields"])
+        if len(firsts) == table.num_rows:
             return table
-        matched = table.select([*keys, "row"]).join(firsts, keys)
-        rows, first_rows = matched.column("row").to_numpy(), matched.column("row_min").to_numpy()
-        repeated = rows != first_rows
-        records = table.column("record").to_numpy()
-        for row, first in zip(rows[repeated], first_rows[repeated], strict=True):
-            self._reject(Reject(file_name, int(records[row]), REPEAT_REASON, repeats=int(records[first])))
-        keep = np.ones(table.num_rows, bool)
-        keep[rows[repeated]] = False
-        return (
-            table.filter(pa.array(keep))
-            .drop_columns(["row"])
-            .append_column("row", pa.array(np.arange(int(keep.sum()))))
-        )
+        keep = np.zeros(table.num_rows, bool)
+        keep[firsts] = True
+        self.duplicates += table.num_rows - len(firsts)
+        return table.filter(pa.array(keep))
 
     def _new_suppliers(self, table: pa.Table) -> None:
         """Suppliers not seen before in this file, with the name and size of their first quote."""
@@ -310,31 +341,94 @@ class Stager:
         )
 
 
-def _quote_totals(table: pa.Table) -> pa.Array:
-    """True on the lines of a supplier that quoted one MontoTotal for several lines of a cotización."""
-    counted = (
-        table.select(["group", "rut", "amount"])
-        .group_by(["group", "rut"], use_threads=False)
-        .aggregate(
-            [
-                ("amount", "count_distinct", pc.CountOptions(mode="all")),
-                ("amount", "count", pc.CountOptions(mode="all")),
-            ]
-        )
+def _key_codes(table: pa.Table, columns: list[str]) -> np.ndarray:
+    """A code per row for the combination of `columns`, numbered in order of first appearance."""
+    parts = [pc.cast(table.column(name), pa.string()) for name in columns]
+    joined = pc.binary_join_element_wise(
+        *parts, _KEY_SEPARATOR, null_handling="replace", null_replacement="\x00"
     )
-    totals = counted.filter(
-        pc.and_(
-            pc.greater(counted.column("amount_count"), 1),
-            pc.equal(counted.column("amount_count_distinct"), 1),
-        )
+    if isinstance(joined, pa.ChunkedArray):
+        joined = joined.combine_chunks()
+    return joined.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+
+
+def _first_of_each(table: pa.Table, columns: list[str]) -> np.ndarray:
+    """The row of the first appearance of each combination of `columns`, in row order."""
+    _, firsts = np.unique(_key_codes(table, columns), return_index=True)
+    return np.sort(firsts)
+
+
+def _rank_within(owners: np.ndarray) -> np.ndarray:
+    """For each position, how many earlier positions share its owner (0 for the first)."""
+    order = np.argsort(owners, kind="stable")
+    sorted_owners = owners[order]
+    run_starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
+    run_lengths = np.diff(np.r_[run_starts, len(owners)])
+    ranks = np.empty(len(owners), np.int64)
+    ranks[order] = np.arange(len(owners)) - np.repeat(run_starts, run_lengths)
+    return ranks
+
+
+@dataclass
+class QuoteNumbers:
+    """How the lines of some cotizaciones group into quotes (arrays by row, or by quote)."""
+
+    quote_number: np.ndarray
+    """By row: which of its supplier's quotes in the cotización the line belongs to (1, 2, …)."""
+    line_number: np.ndarray
+    """By row: its place within its quote (1, 2, …)."""
+    single_line: np.ndarray
+    """By row: its quote has no other line (so its unit price is the total over the quantity)."""
+    first_rows: np.ndarray
+    """By quote: the row of its first line."""
+    quote_groups: np.ndarray
+    """By quote: its cotización's group number."""
+    winners: np.ndarray
+    line_counts: np.ndarray
+
+
+def _number_quotes(table: pa.Table) -> QuoteNumbers:
+    """A supplier's lines in a cotización that carry one MontoTotal form one quote; quotes are
+    numbered per supplier, and lines per quote, in the order they appear."""
+    quote = _key_codes(table, ["group", "rut", "amount"])
+    supplier = _key_codes(table, ["group", "rut"])
+    quotes = int(quote.max()) + 1
+    first_rows = np.full(quotes, len(quote))
+    np.minimum.at(first_rows, quote, np.arange(len(quote)))
+    quote_supplier = supplier[first_rows]
+    number_of_quote = _rank_within(quote_supplier) + 1
+    line_counts = np.bincount(quote, minlength=quotes)
+    winner = table.column("winner").to_numpy(zero_copy_only=False).astype(float)
+    return QuoteNumbers(
+        quote_number=number_of_quote[quote],
+        line_number=_rank_within(quote) + 1,
+        single_line=line_counts[quote] == 1,
+        first_rows=first_rows,
+        quote_groups=table.column("group").to_numpy()[first_rows],
+        winners=np.bincount(quote, weights=winner, minlength=quotes) > 0,
+        line_counts=line_counts,
     )
-    flags = np.zeros(table.num_rows, bool)
-    if totals.num_rows:
-        matched = table.select(["group", "rut", "row"]).join(
-            totals.select(["group", "rut"]), ["group", "rut"], join_type="inner"
-        )
-        flags[matched.column("row").to_numpy()] = True
-    return pa.array(flags)
+
+
+def _per_row(tenders: pa.Table, group: pa.Array, name: str) -> pa.Array:
+    """A cotización's own field repeated on each of its rows."""
+    return tenders.column(name).take(group)
+
+
+def _requested_items(file_index: int, table: pa.Table) -> pa.Table:
+    """What each cotización asked for: its distinct products (code, text, quantity)."""
+    firsts = table.take(pa.array(_first_of_each(table, ["group", "product_code", "product_text", "quantity"])))
+    text = column_values.text_or_none
+    return pa.table(
+        {
+            "codigo": firsts.column("codigo"),
+            "file_index": pa.array(np.full(firsts.num_rows, file_index, np.int16)),
+            "record": firsts.column("record"),
+            "product_code": firsts.column("product_code"),
+            "name": pc.coalesce(text(firsts.column("product_text")), text(firsts.column("generic_text"))),
+            "quantity": firsts.column("quantity"),
+        }
+    ).select(ITEM_COLUMNS)
 
 
 def _items_text(table: pa.Table) -> pa.Array:

@@ -1,59 +1,101 @@
-"""Move staged quotes into the history: months new to it are bulk-loaded into fresh partitions,
-the others are upserted row by row against their natural key.
+"""Move staged quotes, their lines and the requested items into the history: months new to it are
+bulk-loaded into fresh partitions, the others are upserted row by row against their natural keys.
 
-A fresh partition is filled without indexes, then attached to `quotes`, which builds its indexes
-in one sort each: several times faster than maintaining them row by row. Repeated rows are
-rejected before they get here; the unique key is the safety net (a repeat that slipped through
-fails the import rather than landing twice).
+A fresh partition is filled without indexes, then attached, which builds its indexes in one sort
+each: several times faster than maintaining them row by row. Duplicate lines were dropped before
+they get here; the unique keys are the safety net (a line that slipped through twice fails the
+import rather than landing twice).
+
+COT's MontoTotal is a quote's total: it lands on the quote (`quotes.total`), never on its lines;
+a quote of a single line also gives that line's unit price (total ÷ quantity).
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 import psycopg
 
-QUOTE_VALUES = """
-    SELECT s.closing_date, s.published_date, s.codigo, b.id, sup.id, p.id, s.product_code, s.quantity, s.amount,
-           CASE WHEN s.quantity > 0 AND NOT s.amount_is_quote_total THEN round(s.amount / s.quantity, 4) END,
-           s.currency, s.winner, s.region, %(run_id)s
-    FROM stage_quotes s
+
+@dataclass(frozen=True)
+class HistoryTable:
+    """A partitioned history table and how staged rows become its rows."""
+
+    name: str
+    columns: str
+    values: str
+    """A SELECT of `columns` from the staging (`%(run_id)s` is the run)."""
+    key: str
+    changes: str
+    """The non-key columns an upsert compares and sets."""
+
+
+LINES = HistoryTable(
+    name="quote_lines",
+    columns="""closing_date, tender_codigo, supplier_id, quote_number, line_number, published_date, buyer_id,
+               product_id, product_code, description, quantity, unit_price, amount, currency, winner, region,
+               import_run_id""",
+    values="""
+    SELECT s.closing_date, s.codigo, sup.id, s.quote_number, s.line_number, s.published_date, b.id, p.id,
+           s.product_code, s.description, s.quantity,
+           CASE WHEN s.single_line AND s.quantity > 0 THEN round(s.quote_total / s.quantity, 4) END,
+           NULL::numeric, s.currency, s.winner, s.region, %(run_id)s
+    FROM stage_lines s
     JOIN suppliers sup ON sup.rut = s.supplier_rut
     JOIN products p ON p.name = s.product_name
-    LEFT JOIN buyers b ON b.unit_code = s.unit_code
-"""
-
-QUOTE_COLUMNS = """
-    closing_date, published_date, tender_codigo, buyer_id, supplier_id, product_id, product_code, quantity,
-    amount, unit_price, currency, winner, region, import_run_id
-"""
-
-UPSERT_QUOTES = f"""
-WITH upserted AS (
-    INSERT INTO quotes ({QUOTE_COLUMNS})
-    {QUOTE_VALUES}
-    WHERE date_trunc('month', s.closing_date)::date <> ALL(%(fresh)s::date[])
-    ON CONFLICT (closing_date, tender_codigo, supplier_id, product_code, product_id) DO UPDATE SET
-        buyer_id = excluded.buyer_id, quantity = excluded.quantity, amount = excluded.amount,
-        unit_price = excluded.unit_price, currency = excluded.currency, winner = excluded.winner,
-        region = excluded.region, import_run_id = excluded.import_run_id
-    WHERE (quotes.buyer_id, quotes.quantity, quotes.amount, quotes.unit_price, quotes.currency,
-           quotes.winner, quotes.region)
-          IS DISTINCT FROM (excluded.buyer_id, excluded.quantity, excluded.amount, excluded.unit_price,
-                            excluded.currency, excluded.winner, excluded.region)
-    RETURNING old.closing_date IS NULL AS inserted
+    LEFT JOIN buyers b ON b.unit_code = s.unit_code""",
+    key="closing_date, tender_codigo, supplier_id, quote_number, line_number",
+    changes="""published_date, buyer_id, product_id, product_code, description, quantity, unit_price, amount,
+               currency, winner, region""",
 )
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+
+QUOTES = HistoryTable(
+    name="quotes",
+    columns="""closing_date, tender_codigo, supplier_id, quote_number, buyer_id, region, currency, total,
+               total_clp, winner, line_count, import_run_id""",
+    values="""
+    SELECT q.closing_date, q.codigo, sup.id, q.quote_number, b.id, q.region, q.currency, q.total,
+           CASE WHEN q.currency = 'CLP' THEN q.total END, q.winner, q.line_count, %(run_id)s
+    FROM stage_quotes q
+    JOIN suppliers sup ON sup.rut = q.supplier_rut
+    LEFT JOIN buyers b ON b.unit_code = q.unit_code""",
+    key="closing_date, tender_codigo, supplier_id, quote_number",
+    changes="buyer_id, region, currency, total, total_clp, winner, line_count",
+)
+
+IN_MONTHS = "WHERE date_trunc('month', closing_date)::date = ANY(%(months)s::date[])"
+NOT_IN_MONTHS = "WHERE date_trunc('month', closing_date)::date <> ALL(%(months)s::date[])"
+
+LINES_TOUCHED_BY_DICTIONARIES = """
+SELECT count(*) FROM stage_lines s JOIN suppliers sup ON sup.rut = s.supplier_rut
+WHERE date_trunc('month', s.closing_date)::date <> ALL(%(fresh)s::date[])
+  AND (s.codigo IN (SELECT codigo FROM changed_tenders)
+       OR s.supplier_rut IN (SELECT rut FROM changed_suppliers)
+       OR s.unit_code IN (SELECT unit_code FROM changed_buyers))
+  AND NOT EXISTS (SELECT 1 FROM landed_lines l
+                  WHERE l.tender_codigo = s.codigo AND l.supplier_id = sup.id
+                    AND l.quote_number = s.quote_number AND l.line_number = s.line_number)
 """
+"""Lines whose own values did not change but whose tender, supplier or buyer did: updated too."""
 
-FILL_FRESH = f"""
-INSERT INTO {{incoming}} ({QUOTE_COLUMNS})
-{QUOTE_VALUES}
-WHERE date_trunc('month', s.closing_date)::date = ANY(%(fresh)s::date[])
+LAND_ITEMS = """
+INSERT INTO tender_items (tender_id, line_number, product_code, name, quantity)
+SELECT t.id, row_number() OVER (PARTITION BY t.id ORDER BY i.first_seen), nullif(i.product_code, ''),
+       coalesce(i.name, i.product_code, 'Producto'), i.quantity
+FROM (SELECT codigo, product_code, name, quantity, min((file_index::bigint << 40) | record) AS first_seen
+      FROM stage_items GROUP BY codigo, product_code, name, quantity) i
+JOIN tenders t ON t.codigo = i.codigo AND t.source = 'cot'
+ON CONFLICT (tender_id, line_number) DO UPDATE SET
+    product_code = excluded.product_code, name = excluded.name, quantity = excluded.quantity
+WHERE (tender_items.product_code, tender_items.name, tender_items.quantity)
+      IS DISTINCT FROM (excluded.product_code, excluded.name, excluded.quantity)
 """
+"""A COT tender's requested items: the distinct products its lines quote, in order of appearance
+(tenders from the API keep the items the API lists)."""
 
 
-def partition_name(month: date) -> str:
-    """The history partition of a month, as `ensure_quotes_partition()` names it."""
-    return f"quotes_y{month:%Y}m{month:%m}"
+def partition_name(table: str, month: date) -> str:
+    """A month's partition, as `ensure_month_partition()` names it."""
+    return f"{table}_y{month:%Y}m{month:%m}"
 
 
 def _next_month(month: date) -> date:
@@ -64,48 +106,82 @@ def _fresh_months(conn: psycopg.Connection, months: list[date]) -> list[date]:
     """Months the history has no partition and no rows for (locked until the transaction ends)."""
     fresh = []
     for month in months:
-        name = partition_name(month)
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+        names = [partition_name(table.name, month) for table in (LINES, QUOTES)]
+        for name in names:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
         exists = conn.execute(
-            """SELECT to_regclass(%(name)s) IS NOT NULL OR EXISTS (
-                   SELECT 1 FROM quotes_default WHERE closing_date >= %(start)s AND closing_date < %(end)s)""",
-            {"name": name, "start": month, "end": _next_month(month)},
+            """SELECT to_regclass(%(lines)s) IS NOT NULL OR to_regclass(%(quotes)s) IS NOT NULL OR EXISTS (
+                   SELECT 1 FROM quote_lines_default WHERE closing_date >= %(start)s AND closing_date < %(end)s)""",
+            {"lines": names[0], "quotes": names[1], "start": month, "end": _next_month(month)},
         ).fetchone()[0]
         if not exists:
             fresh.append(month)
     return fresh
 
 
-def _load_fresh(conn: psycopg.Connection, run_id: int, months: list[date]) -> int:
+def _load_fresh(conn: psycopg.Connection, table: HistoryTable, run_id: int, months: list[date]) -> int:
     """Fill new partitions through a routing table of their own, then attach them to the history."""
-    incoming = f"quotes_incoming_{run_id}"
+    incoming = f"{table.name}_incoming_{run_id}"
     conn.execute(
-        f"CREATE TABLE {incoming} (LIKE quotes INCLUDING DEFAULTS) PARTITION BY RANGE (closing_date)"
+        f"CREATE TABLE {incoming} (LIKE {table.name} INCLUDING DEFAULTS) PARTITION BY RANGE (closing_date)"
     )
+    bounds = {month: f"FOR VALUES FROM ('{month}') TO ('{_next_month(month)}')" for month in months}
     for month in months:
-        conn.execute(
-            f"CREATE TABLE {partition_name(month)} PARTITION OF {incoming}"
-            f" FOR VALUES FROM ('{month}') TO ('{_next_month(month)}')"
-        )
+        conn.execute(f"CREATE TABLE {partition_name(table.name, month)} PARTITION OF {incoming} {bounds[month]}")
     inserted = conn.execute(
-        FILL_FRESH.format(incoming=incoming), {"run_id": run_id, "fresh": months}
+        f"INSERT INTO {incoming} ({table.columns}) SELECT * FROM ({table.values}) v {IN_MONTHS}",
+        {"run_id": run_id, "months": months},
     ).rowcount
     for month in months:
-        name = partition_name(month)
+        name = partition_name(table.name, month)
         conn.execute(f"ALTER TABLE {incoming} DETACH PARTITION {name}")
-        conn.execute(
-            f"ALTER TABLE quotes ATTACH PARTITION {name} FOR VALUES FROM ('{month}') TO ('{_next_month(month)}')"
-        )
+        conn.execute(f"ALTER TABLE {table.name} ATTACH PARTITION {name} {bounds[month]}")
     conn.execute(f"DROP TABLE {incoming}")
     return inserted
 
 
-def land_quotes(conn: psycopg.Connection, run_id: int, months: set[date]) -> tuple[int, int]:
-    """Move the staged quotes into the history; returns (inserted, updated)."""
+def _upsert(table: HistoryTable) -> str:
+    """Insert the staged rows of known months, updating those whose values changed."""
+    changes = [column.strip() for column in table.changes.split(",")]
+    return f"""
+    INSERT INTO {table.name} ({table.columns})
+    SELECT * FROM ({table.values}) v {NOT_IN_MONTHS}
+    ON CONFLICT ({table.key}) DO UPDATE SET
+        {", ".join(f"{column} = excluded.{column}" for column in changes)}, import_run_id = excluded.import_run_id
+    WHERE ({", ".join(f"{table.name}.{column}" for column in changes)})
+          IS DISTINCT FROM ({", ".join(f"excluded.{column}" for column in changes)})
+    """
+
+
+def land_history(conn: psycopg.Connection, run_id: int, months: set[date]) -> tuple[int, int]:
+    """Move the staged quotes and lines into the history and the requested items into
+    tender_items; returns the lines (inserted, updated)."""
     conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
     fresh = _fresh_months(conn, sorted(months))
-    inserted = _load_fresh(conn, run_id, fresh) if fresh else 0
+    inserted = 0
+    if fresh:
+        inserted = _load_fresh(conn, LINES, run_id, fresh)
+        _load_fresh(conn, QUOTES, run_id, fresh)
     for month in sorted(months.difference(fresh)):
-        conn.execute("SELECT ensure_quotes_partition(%s)", (month,))
-    upserted, updated = conn.execute(UPSERT_QUOTES, {"run_id": run_id, "fresh": fresh}).fetchone()
+        for table in (LINES, QUOTES):
+            conn.execute("SELECT ensure_month_partition(%s, %s)", (table.name, month))
+    conn.execute(
+        "CREATE TEMP TABLE landed_lines (tender_codigo text, supplier_id integer, quote_number smallint,"
+        " line_number smallint, inserted boolean) ON COMMIT DROP"
+    )
+    conn.execute(
+        f"WITH upserted AS ({_upsert(LINES)} RETURNING tender_codigo, supplier_id, quote_number, line_number,"
+        " old.closing_date IS NULL) INSERT INTO landed_lines SELECT * FROM upserted",
+        {"run_id": run_id, "months": fresh},
+    )
+    conn.execute(_upsert(QUOTES), {"run_id": run_id, "months": fresh})
+    upserted, updated = conn.execute(
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM landed_lines"
+    ).fetchone()
+    if conn.execute(
+        "SELECT EXISTS (SELECT FROM changed_tenders) OR EXISTS (SELECT FROM changed_suppliers)"
+        " OR EXISTS (SELECT FROM changed_buyers)"
+    ).fetchone()[0]:
+        updated += conn.execute(LINES_TOUCHED_BY_DICTIONARIES, {"fresh": fresh}).fetchone()[0]
+    conn.execute(LAND_ITEMS)
     return inserted + upserted, updated

@@ -14,16 +14,18 @@ from compraagil.search import vocabulary
 
 @dataclass
 class ImportCounts:
-    """What became of every row read: each one is inserted, updated, unchanged or rejected."""
+    """What became of every row read: each one is inserted, updated, unchanged, a duplicate
+    (identical to another line of the same quote, so not stored twice) or rejected."""
 
     read: int = 0
     inserted: int = 0
     updated: int = 0
+    duplicates: int = 0
     rejected: int = 0
 
     @property
     def unchanged(self) -> int:
-        return self.read - self.inserted - self.updated - self.rejected
+        return self.read - self.inserted - self.updated - self.duplicates - self.rejected
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class ImportSummary:
         rate = c.read / self.seconds if self.seconds else 0
         return (
             f"run {self.run_id} {self.source}: read {c.read} · inserted {c.inserted} · updated {c.updated}"
-            f" · unchanged {c.unchanged} · rejected {c.rejected} · {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+            f" · unchanged {c.unchanged} · duplicates {c.duplicates} · rejected {c.rejected}"
+            f" · {self.seconds:.1f} s ({rate:,.0f} rows/s)"
         )
 
 
@@ -57,12 +60,15 @@ def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, m
         """
         UPDATE import_runs SET status = 'succeeded', finished_at = clock_timestamp(),
                rows_read = %s, rows_inserted = %s, rows_updated = %s, rows_unchanged = %s,
-               rows_rejected = %s
+               rows_duplicates = %s, rows_rejected = %s
         WHERE id = %s
         """,
-        (counts.read, counts.inserted, counts.updated, counts.unchanged, counts.rejected, run_id),
-    )
-    for outcome in ("inserted", "updated", "unchanged", "rejected"):
+        (
+            counts.read, counts.inserted, counts.updated, counts.unchanged, counts.duplicates,
+            counts.rejected, run_id,
+        ),
+    )  # fmt: skip
+    for outcome in ("inserted", "updated", "unchanged", "duplicates", "rejected"):
         IMPORT_ROWS.labels(source=metric_source, outcome=outcome).inc(getattr(counts, outcome))
 
 
@@ -92,14 +98,10 @@ class RejectSink:
         self._wanted: dict[str, set[int]] = {}
         self.count = 0
 
-    def add(self, file_name: str, record: int, reason: str, repeats: int | None = None) -> None:
-        """Keep one rejected record and why; a repeat's reason is completed with the line of the
-        record it repeats (`reason` then holds `{}` where that line goes)."""
-        wanted = self._wanted.setdefault(file_name, set())
-        wanted.add(record)
-        if repeats is not None:
-            wanted.add(repeats)
-        self._spool.write(json.dumps([file_name, record, reason, repeats]) + "\n")
+    def add(self, file_name: str, record: int, reason: str) -> None:
+        """Keep one rejected record and why."""
+        self._wanted.setdefault(file_name, set()).add(record)
+        self._spool.write(json.dumps([file_name, record, reason]) + "\n")
         self.count += 1
 
     def store(
@@ -118,8 +120,6 @@ class RejectSink:
             "COPY import_rejects (run_id, file_name, line_number, reason, raw_line) FROM STDIN"
         ) as copy:
             for spooled in self._spool:
-                file_name, record, reason, repeats = json.loads(spooled)
+                file_name, record, reason = json.loads(spooled)
                 line, text = located(file_name, record)
-                if repeats is not None:
-                    reason = reason.format(located(file_name, repeats)[0])
                 copy.write_row((run_id, file_name, line, reason, text))

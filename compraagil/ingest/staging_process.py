@@ -39,10 +39,11 @@ class ProgressReport:
 @dataclass(frozen=True)
 class Finished:
     read: int
+    duplicates: int
     months: set[date]
     file_names: list[str]
-    split_cotizaciones: bool
-    """Some cotización's rows were not all together (see Stager.split_cotizaciones)."""
+    split_cotizaciones: list[str]
+    """Cotizaciones whose rows were not all together (see Stager.split_cotizaciones)."""
 
 
 class StagingCrashed(RuntimeError):
@@ -74,7 +75,13 @@ def _stage(path: Path, batch_rows: int, report_progress: bool, pipe: Connection)
                 done_bytes += cot_file.size
             stager.hand_over()
             pipe.send(
-                Finished(stager.read, stager.months, [f.name for f in files], stager.split_cotizaciones())
+                Finished(
+                    stager.read,
+                    stager.duplicates,
+                    stager.months,
+                    [f.name for f in files],
+                    stager.split_cotizaciones(),
+                )
             )
     except Exception as error:  # every failure goes to the parent, which raises it
         pipe.send(error)

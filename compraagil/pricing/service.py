@@ -28,7 +28,7 @@ WITH matched AS (
     LIMIT :matched
 ), history AS (
     SELECT q.unit_price::float8 AS price, q.winner, q.supplier_id, q.buyer_id, q.region, q.closing_date
-    FROM quotes q
+    FROM quote_lines q
     WHERE q.product_id IN (SELECT id FROM matched) AND q.closing_date >= :since
       AND q.unit_price > 0 AND q.currency = 'CLP' {sample}
 )"""

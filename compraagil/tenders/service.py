@@ -20,14 +20,29 @@ class TenderItemView(BaseModel):
     unit: str | None
 
 
-class TenderQuoteView(BaseModel):
-    supplier: str
-    rut: str
+class TenderQuoteLineView(BaseModel):
+    line_number: int
     product: str
+    description: str | None
     quantity: Decimal | None
     unit_price: Decimal | None
     amount: Decimal | None
+    """The line's own amount; None when the source gives only the quote's total (COT)."""
+
+
+class TenderQuoteView(BaseModel):
+    """One supplier's quote: its total (the quote's, never a sum of copies) and its lines."""
+
+    supplier: str
+    rut: str
+    quote_number: int
+    state: str | None
+    state_reason: str | None
+    currency: str
+    total: Decimal | None
+    total_clp: Decimal | None
     winner: bool
+    lines: list[TenderQuoteLineView]
 
 
 class TenderDetail(BaseModel):
@@ -55,7 +70,33 @@ class TenderDetail(BaseModel):
     def product_names(self) -> list[str]:
         """What to price: the requested items, or the quoted products when no item is known."""
         names = [item.description or item.name for item in self.items]
-        return names or list(dict.fromkeys(quote.product for quote in self.quotes))
+        return names or list(dict.fromkeys(line.product for quote in self.quotes for line in quote.lines))
+
+
+
+def _of_tender(alias: str) -> str:
+    """The rows of one tender, found through their partition (its closing date, give or take a day)."""
+    return (
+        f"{alias}.tender_codigo = :codigo"
+        f" AND {alias}.closing_date BETWEEN (:closes)::date - 1 AND (:closes)::date + 1"
+    )
+
+
+QUOTES_SQL = f"""
+SELECT q.supplier_id, s.name AS supplier, s.rut, q.quote_number, q.state, q.state_reason, q.currency, q.total,
+       q.total_clp, q.winner
+FROM quotes q JOIN suppliers s ON s.id = q.supplier_id
+WHERE {_of_tender("q")}
+ORDER BY q.winner DESC, q.total_clp NULLS LAST, s.name, q.quote_number
+"""
+
+LINES_SQL = f"""
+SELECT l.supplier_id, l.quote_number, l.line_number, p.name AS product, l.description, l.quantity, l.unit_price,
+       l.amount
+FROM quote_lines l JOIN products p ON p.id = l.product_id
+WHERE {_of_tender("l")}
+ORDER BY l.supplier_id, l.quote_number, l.line_number
+"""
 
 
 def get_tender(*, session: Session, codigo: str) -> TenderDetail:
@@ -80,21 +121,22 @@ def get_tender(*, session: Session, codigo: str) -> TenderDetail:
         ),
         {"id": tender.id},
     ).all()
-    quotes = session.execute(
-        text(
-            """
-            SELECT s.name AS supplier, s.rut, p.name AS product, q.quantity, q.unit_price, q.amount, q.winner
-            FROM quotes q JOIN suppliers s ON s.id = q.supplier_id JOIN products p ON p.id = q.product_id
-            WHERE q.tender_codigo = :codigo
-              AND q.closing_date BETWEEN (:closes)::date - 1 AND (:closes)::date + 1
-            ORDER BY p.name, q.unit_price NULLS LAST
-            """
-        ),
-        {"codigo": codigo, "closes": tender.closes_at or datetime(1900, 1, 1)},
-    ).all()
+    window = {"codigo": codigo, "closes": tender.closes_at or datetime(1900, 1, 1)}
+    quotes = session.execute(text(QUOTES_SQL), window).all()
+    lines: dict[tuple[int, int], list[TenderQuoteLineView]] = {}
+    for row in session.execute(text(LINES_SQL), window).all():
+        fields = dict(row._mapping)
+        key = (fields.pop("supplier_id"), fields.pop("quote_number"))
+        lines.setdefault(key, []).append(TenderQuoteLineView(**fields))
     fields = {key: value for key, value in tender._mapping.items() if key != "id"}
     return TenderDetail(
         **fields,
         items=[TenderItemView(**row._mapping) for row in items],
-        quotes=[TenderQuoteView(**row._mapping) for row in quotes],
+        quotes=[
+            TenderQuoteView(
+                **{k: v for k, v in quote._mapping.items() if k != "supplier_id"},
+                lines=lines.get((quote.supplier_id, quote.quote_number), []),
+            )
+            for quote in quotes
+        ],
     )

@@ -70,6 +70,7 @@ class SupplierState(rx.State):
     subtitle: str = ""
     quotes: str = ""
     wins: str = ""
+    awarded: str = ""
     win_rate: str = ""
     price_position: str = ""
     regions: list[RankedRow] = []
@@ -94,6 +95,7 @@ class SupplierState(rx.State):
         self.quotes = format_count(profile.quotes)
         self.wins = f"{format_count(profile.wins)} de {format_count(profile.processes)}"
         self.win_rate = f"{profile.wins / profile.processes:.0%}" if profile.processes else "—"
+        self.awarded = format_clp(profile.awarded)
         if profile.price_position is None:
             self.price_position = "Sin datos"
         else:
@@ -162,9 +164,10 @@ def supplier_page() -> rx.Component:
         rx.grid(
             figure_card("Procesos ganados", SupplierState.wins, "supplier-wins"),
             figure_card("Tasa de éxito", SupplierState.win_rate, "supplier-win-rate"),
+            figure_card("Monto adjudicado", SupplierState.awarded, "supplier-awarded"),
             figure_card("Cotizaciones", SupplierState.quotes, "supplier-quotes"),
             figure_card("Precio frente al mercado", SupplierState.price_position, "supplier-price-position"),
-            columns=rx.breakpoints(initial="1", sm="2", md="4"),
+            columns=rx.breakpoints(initial="1", sm="2", md="5"),
             spacing="3",
             width="100%",
         ),

@@ -39,12 +39,42 @@ class ItemRow:
 
 @dataclasses.dataclass
 class QuoteRow:
+    """A line of a received quote; the quote's own fields are filled on its first line only."""
+
     supplier: str
     supplier_href: str
+    total: str
+    winner: bool
+    state: str
     product: str
     unit_price: str
     amount: str
-    winner: bool
+
+
+def _quote_rows(detail: TenderDetail) -> list[QuoteRow]:
+    """Each quote's lines, under the quote's supplier, total and state (said once per quote)."""
+    rows = []
+    for quote in detail.quotes:
+        state = f"Inadmisible: {quote.state_reason}" if quote.state == "inadmisible" else ""
+        total = format_clp(quote.total_clp) if quote.total_clp is not None else ""
+        if quote.total_clp is None and quote.total is not None:
+            total = f"{format_quantity(quote.total)} {quote.currency}"
+        for index, line in enumerate(quote.lines or [None]):
+            first = index == 0
+            product = (line.product + (f" — {line.description}" if line.description else "")) if line else ""
+            rows.append(
+                QuoteRow(
+                    supplier=quote.supplier if first else "",
+                    supplier_href=routes.supplier_url(quote.rut),
+                    total=total if first else "",
+                    winner=quote.winner and first,
+                    state=state if first else "",
+                    product=product,
+                    unit_price=format_clp(line.unit_price) if line else "",
+                    amount=format_clp(line.amount) if line else "",
+                )
+            )
+    return rows
 
 
 class TenderState(rx.State):
@@ -92,17 +122,7 @@ class TenderState(rx.State):
             )
             for i in detail.items
         ]
-        self.quotes = [
-            QuoteRow(
-                q.supplier,
-                routes.supplier_url(q.rut),
-                q.product,
-                format_clp(q.unit_price),
-                format_clp(q.amount),
-                q.winner,
-            )
-            for q in detail.quotes
-        ]
+        self.quotes = _quote_rows(detail)
 
     @rx.event
     def load(self):
@@ -209,16 +229,18 @@ def _quotes() -> rx.Component:
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("Proveedor"),
+                        rx.table.column_header_cell("Total cotización", justify="end"),
                         rx.table.column_header_cell("Producto"),
                         rx.table.column_header_cell("Precio unitario", justify="end"),
-                        rx.table.column_header_cell("Total", justify="end"),
+                        rx.table.column_header_cell("Monto línea", justify="end"),
                     )
                 ),
                 rx.table.body(
                     rx.foreach(
                         TenderState.quotes,
                         lambda q: rx.table.row(
-                            rx.table.cell(rx.hstack(rx.link(q.supplier, href=q.supplier_href), rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")))),
+                            rx.table.cell(rx.hstack(rx.link(q.supplier, href=q.supplier_href), rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")), rx.cond(q.state != "", rx.badge(q.state, color_scheme="orange")), wrap="wrap")),
+                            rx.table.cell(q.total, justify="end"),
                             rx.table.cell(q.product),
                             rx.table.cell(q.unit_price, justify="end"),
                             rx.table.cell(q.amount, justify="end"),

@@ -3,9 +3,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from compraagil.config import get_settings
-from compraagil.ingest.api_v2.client import CompraAgilClient
-from compraagil.ingest.api_v2.sync import sync_changes
+from compraagil.ingest.api_v2.sync import parse_since, sync_from_settings
 from compraagil.ingest.cot_import import import_cot_file
 from compraagil.ingest.download import parse_month
 from compraagil.ingest.months import import_latest_month, import_month
@@ -26,10 +24,7 @@ def import_newest_month() -> str:
     return import_latest_month(datetime.now(UTC).date()).line()
 
 
-def sync_api() -> str:
-    """The half-hourly job: bring processes changed since the last sync up to date."""
-    settings = get_settings()
-    if not settings.mercadopublico_ticket:
-        return "skipped: MERCADOPUBLICO_TICKET is not set"
-    with CompraAgilClient(settings.mercadopublico_api_url, settings.mercadopublico_ticket) as client:
-        return sync_changes(client).line()
+def sync_api(since: str | None = None) -> str:
+    """The half-hourly job: bring processes changed since the last sync (or since `AAAA-MM-DD`) up
+    to date; without MERCADOPUBLICO_TICKET it fails with the same message as the CLI."""
+    return sync_from_settings(since=parse_since(since) if since else None).line()

@@ -9,18 +9,23 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote_plus, urlparse
+from zoneinfo import ZoneInfo
 
 TICKET = "ticket-de-prueba"
+SANTIAGO = ZoneInfo("America/Santiago")
 
 
 def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """ISO (`…Z`, `…-03:00`) or the API's local form `2026-09-23 09:49[:12]`, read as Santiago time."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SANTIAGO)
 
 
 @dataclass
 class Failure:
-    """Answer requests whose path contains `path` with `status` and `body`, `times` times."""
+    """Answer requests whose path contains `path` (and whose decoded query contains `query`) with
+    `status` and `body`, `times` times."""
 
     path: str
     status: int
@@ -36,6 +41,7 @@ class FakeMercadoPublico:
         self.files: dict[str, bytes] = {}
         self.failures: list[Failure] = []
         self.requests: list[str] = []
+        self.list_queries: list[dict[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -59,7 +65,7 @@ class FakeMercadoPublico:
 
     def _scripted(self, path: str, query: str) -> Failure | None:
         for failure in self.failures:
-            if failure.path in path and failure.query in query and failure.times > 0:
+            if failure.path in path and failure.query in unquote_plus(query) and failure.times > 0:
                 failure.times -= 1
                 return failure
         return None
@@ -134,6 +140,8 @@ class FakeMercadoPublico:
             def do_GET(self) -> None:
                 parsed = urlparse(self.path)
                 fake.requests.append(parsed.path)
+                if parsed.path == "/v2/compra-agil":
+                    fake.list_queries.append({k: v[0] for k, v in parse_qs(parsed.query).items()})
                 if failure := fake._scripted(parsed.path, parsed.query):
                     self._send(
                         failure.status,

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from compraagil.db import get_engine
 from compraagil.redis_client import get_redis
 
-TABLES = "import_rejects, import_runs, quotes, tender_items, tenders, products, suppliers, buyers, sync_state"
+TABLES = "import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state"
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,8 @@ def test_home_figures_count_what_is_stored():
         for supplier in range(5):
             conn.execute(
                 text(
-                    "INSERT INTO quotes (closing_date, tender_codigo, supplier_id, product_id) VALUES (:d, 'q', :s, 1)"
+                    "INSERT INTO quotes (closing_date, tender_codigo, supplier_id, quote_number)"
+                    " VALUES (:d, 'q', :s, 1)"
                 ),
                 {"d": now.date(), "s": supplier},
             )

@@ -89,7 +89,7 @@ def independent_figures(since: date, region: int | None = None, in_sample: bool 
     with get_engine().connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT q.unit_price::float8, q.winner, q.region FROM quotes q JOIN products p ON p.id = q.product_id"
+                "SELECT q.unit_price::float8, q.winner, q.region FROM quote_lines q JOIN products p ON p.id = q.product_id"
                 " WHERE p.name = :name AND q.closing_date >= :since AND q.unit_price > 0" + sample
             ),
             {"name": GLOVES.lower(), "since": since},

@@ -20,7 +20,8 @@ def test_buyer_profile_counts_processes_spend_and_preferred_suppliers(history): 
     with get_engine().connect() as conn:
         spend = conn.execute(
             text(
-                "SELECT sum(q.amount) FROM quotes q JOIN buyers b ON b.id = q.buyer_id WHERE b.unit_code = '2345' AND q.winner"
+                "SELECT sum(q.total_clp) FROM quotes q JOIN buyers b ON b.id = q.buyer_id"
+                " WHERE b.unit_code = '2345' AND q.winner"
             )
         ).scalar_one()
     assert profile.organismo == "Ilustre Municipalidad de Chillán"

@@ -36,7 +36,7 @@ def test_a_months_two_csvs_are_read_in_a_process_of_their_own_and_every_row_arri
                 finished = message
     assert isinstance(finished, Finished)
     assert finished.file_names == ["COT1_2025-06.csv", "COT2_2025-06.csv"]
-    assert finished.read == ROWS == staged_rows + rejected
+    assert finished.read == ROWS == staged_rows + finished.duplicates + rejected
     assert readers == {"cot-reader"}
 
 

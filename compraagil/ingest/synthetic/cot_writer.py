@@ -1,27 +1,29 @@
-"""Write processes as ChileCompra writes COT files: cp1252, `;`, quoted fields, comma decimals, `NA`."""
+"""Write processes as ChileCompra writes COT files: `;`, quoted fields, `NA`, cp1252 as published
+(or UTF-8, with or without a BOM, as a file re-saved by Excel).
 
+As in the real files, MontoTotal is the supplier's total for the whole quote, repeated on each of
+its lines, and a few rows are written twice, identically."""
+
+import codecs
+import math
 import zipfile
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 
 from compraagil.chile.regions import REGIONS
 from compraagil.ingest.cot_columns import HEADER_VARIANTS
-from compraagil.ingest.synthetic.processes import Process
+from compraagil.ingest.synthetic.processes import Line, Process
 
 CRITERIA = "Mejor precio"
+ENCODINGS = ("cp1252", "utf-8", "utf-8-sig")
+BATCH_ROWS = 2000
 
 
-def _amount(value: float) -> str:
-    """Comma decimals, as in the source: `129900` or `12990,5`."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def process_rows(process: Process) -> Iterator[dict[str, str]]:
-    """One row per supplier quote per requested line, keyed by the 34-column header's names."""
+def _process_fields(process: Process) -> dict[str, str]:
+    """The columns every row of a process shares."""
     buyer = process.buyer
-    region = REGIONS[buyer.region] + ("  " if buyer.region % 3 == 0 else "")
-    shared = {
+    return {
         "NombreOOPP": buyer.organismo,
         "RazonSocialUnidaddeCompra": buyer.organismo,
         "NombreUnidaddeCompra": buyer.unit_name,
@@ -31,7 +33,7 @@ def process_rows(process: Process) -> Iterator[dict[str, str]]:
         "NombreCotizacion": process.name,
         "DescripcionCotizacion": process.description,
         "DireccionEntrega": f"Calle {buyer.comuna} {100 + int(buyer.unit_code) % 900}, {buyer.comuna}",
-        "Region": region,
+        "Region": REGIONS[buyer.region] + ("  " if buyer.region % 3 == 0 else ""),
         "FechaPublicacionParaCotizar": process.published.isoformat(),
         "FechaCierreParaCotizar": process.closing.isoformat(),
         "PlazoEntrega": str(process.delivery_days),
@@ -43,58 +45,92 @@ def process_rows(process: Process) -> Iterator[dict[str, str]]:
         "ConsideraRequisitosMedioambientales": "no",
         "ConsideraRequisitosImpactoSocialEconomico": "no",
     }
+
+
+def _line_fields(process: Process, line: Line) -> dict[str, str]:
+    """The columns of one requested line, the same in every quote."""
+    return {
+        "ProductoCotizado": line.text,
+        "CodigoProducto": line.product.code,
+        "NombreProductoGenerico": line.product.name,
+        "CantidadSolicitada": str(line.quantity),
+        "DetalleCotizacion": process.offer(line),
+    }
+
+
+def _quote_fields(process: Process, index: int) -> dict[str, str]:
+    """The columns of one quote, the same on each of its lines: MontoTotal is the quote's total."""
+    quote = process.quotes[index]
+    ordered = index == process.winner and process.order_code is not None
+    return {
+        "RazonSocialProveedor": quote.supplier.name,
+        "RUTProveedor": quote.supplier.rut,
+        "Tamano": quote.supplier.size,
+        "ProveedorSeleccionado": "si" if index == process.winner else "no",
+        "moneda": "CLP",
+        "MontoTotal": str(quote.total),
+        "CodigoOC": process.order_code if ordered else "NA",
+        "EstadoOC": "Aceptada" if ordered else "NA",
+        "FechaAceptacionOCProveedor": process.closing.isoformat() if ordered else "NA",
+    }
+
+
+def process_rows(process: Process) -> Iterator[dict[str, str]]:
+    """One row per quote per requested line, keyed by the 34-column header's names; a row the
+    quote marks as repeated comes twice in a row."""
+    shared = _process_fields(process)
+    lines = [_line_fields(process, line) for line in process.lines]
     for index, quote in enumerate(process.quotes):
-        won = index == process.winner
-        supplier = quote.supplier
-        for line, unit_price in zip(process.lines, quote.unit_prices, strict=True):
-            yield {
-                **shared,
-                "ProductoCotizado": line.text,
-                "CodigoProducto": line.product.code,
-                "NombreProductoGenerico": line.product.name,
-                "CantidadSolicitada": str(line.quantity),
-                "RazonSocialProveedor": supplier.name,
-                "RUTProveedor": supplier.rut,
-                "Tamano": supplier.size,
-                "DetalleCotizacion": f"Ofrecemos {line.text.lower()}, despacho en {process.delivery_days} días hábiles.",
-                "ProveedorSeleccionado": "si" if won else "no",
-                "moneda": "CLP",
-                "MontoTotal": _amount(unit_price * line.quantity),
-                "CodigoOC": process.order_code if won and process.order_code else "NA",
-                "EstadoOC": "Aceptada" if won and process.order_code else "NA",
-                "FechaAceptacionOCProveedor": process.closing.isoformat()
-                if won and process.order_code
-                else "NA",
-            }
+        fields = {**shared, **_quote_fields(process, index)}
+        for number, line in enumerate(lines):
+            row = {**fields, **line}
+            yield row
+            if number in quote.repeated:
+                yield row
 
 
-def _csv_line(values: list[str]) -> str:
+def _csv_line(values: Iterable[str]) -> str:
     """A fully quoted `;` line, as the source writes them (quotes inside doubled)."""
-    return '"' + '";"'.join(v.replace('"', '""') if '"' in v else v for v in values) + '"\r\n'
+    return '"' + "\x1f".join(values).replace('"', '""').replace("\x1f", '";"') + '"\r\n'
 
 
-def write_csv(processes: Iterable[Process], out, *, rows: int | None = None, columns: int = 34) -> int:
-    """Write a COT CSV (bytes, cp1252) to the binary stream `out`; stop after `rows` rows. Returns rows written."""
+def write_csv(
+    processes: Iterable[Process],
+    out,
+    *,
+    rows: int | None = None,
+    columns: int = 34,
+    encoding: str = "cp1252",
+) -> int:
+    """Write a COT CSV to the binary stream `out` in `encoding` (cp1252, utf-8 or utf-8-sig);
+    stop after `rows` rows, identical repeats counted. Returns rows written."""
+    if encoding not in ENCODINGS:
+        raise ValueError(f"encoding must be one of {ENCODINGS}, not {encoding!r}")
     header = HEADER_VARIANTS[columns]
-    out.write(_csv_line(list(header)).encode("cp1252"))
+    in_order = itemgetter(*header)
+    encode = codecs.getincrementalencoder(encoding)(errors="replace").encode
+    limit = math.inf if rows is None else rows
+    out.write(encode(_csv_line(header)))
     written = 0
     batch: list[str] = []
     for process in processes:
         for row in process_rows(process):
-            if rows is not None and written >= rows:
+            if written >= limit:
                 break
-            batch.append(_csv_line([row[name] for name in header]))
+            batch.append(_csv_line(in_order(row)))
             written += 1
-        if len(batch) >= 2000:
-            out.write("".join(batch).encode("cp1252", errors="replace"))
+        if len(batch) >= BATCH_ROWS:
+            out.write(encode("".join(batch)))
             batch.clear()
-        if rows is not None and written >= rows:
+        if written >= limit:
             break
-    out.write("".join(batch).encode("cp1252", errors="replace"))
+    out.write(encode("".join(batch)))
     return written
 
 
-def write_month_zip(processes: Iterable[Process], path: Path, *, rows: int, columns: int = 34) -> int:
+def write_month_zip(
+    processes: Iterable[Process], path: Path, *, rows: int, columns: int = 34, encoding: str = "cp1252"
+) -> int:
     """`COT_<YYYY-MM>.zip` holding COT1 and COT2 as the real months do: the first `rows` rows, split
     between the two files at the cotización nearest the middle. Returns rows written."""
     month = path.stem.removeprefix("COT_")
@@ -103,10 +139,10 @@ def write_month_zip(processes: Iterable[Process], path: Path, *, rows: int, colu
     first_rows = 0
     while first_rows < rows // 2 and (process := next(processes, None)):
         first.append(process)
-        first_rows += len(process.quotes) * len(process.lines)
+        first_rows += process.row_count
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open(f"COT1_{month}.csv", "w", force_zip64=True) as member:
-            written = write_csv(first, member, rows=rows, columns=columns)
+            written = write_csv(first, member, rows=rows, columns=columns, encoding=encoding)
         with archive.open(f"COT2_{month}.csv", "w", force_zip64=True) as member:
-            written += write_csv(processes, member, rows=rows - written, columns=columns)
+            written += write_csv(processes, member, rows=rows - written, columns=columns, encoding=encoding)
     return written

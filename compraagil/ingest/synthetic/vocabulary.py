@@ -161,3 +161,17 @@ TRADE_PREFIXES = (
     "Insumos",
 )
 LEGAL_FORMS = ("SpA", "Ltda.", "S.A.", "EIRL", "SpA", "Ltda.")
+
+# How a buyer tells apart several lines of one product: same code and name, another description.
+LINE_VARIANTS = (
+    "talla S", "talla M", "talla L", "talla XL", "color azul", "color rojo", "color verde",
+    "formato pequeño", "formato mediano", "formato grande", "para sala de clases", "para bodega central",
+    "para oficina de partes", "entrega en primera quincena", "entrega en segunda quincena",
+)  # fmt: skip
+INADMISSIBILITY_REASONS = (
+    "No adjunta ficha técnica solicitada",
+    "Plazo de entrega superior al requerido",
+    "Oferta excede el presupuesto disponible",
+    "No cotiza la totalidad de los productos solicitados",
+    "Producto ofertado no cumple especificaciones técnicas",
+)
