@@ -104,10 +104,11 @@ def main() -> None:
             timed_import(source, postgres.url, "first import")
             timed_import(source, postgres.url, "same file again")
             with psycopg.connect(libpq_url(postgres.url)) as conn:
-                size, quotes = conn.execute(
-                    "SELECT pg_size_pretty(pg_database_size(current_database())), (SELECT count(*) FROM quotes)"
+                size, quotes, lines = conn.execute(
+                    "SELECT pg_size_pretty(pg_database_size(current_database())), (SELECT count(*) FROM quotes),"
+                    " (SELECT count(*) FROM quote_lines)"
                 ).fetchone()
-            print(f"database: {size} · {quotes:,} quotes")
+            print(f"database: {size} · {quotes:,} quotes · {lines:,} quote lines")
         finally:
             postgres.stop()
 

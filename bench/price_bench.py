@@ -61,10 +61,10 @@ def main() -> None:
     args = parser.parse_args()
     with populated_database(args.rows, args.seed, args.database_url):
         with session_scope() as session:
-            quotes, products = session.execute(
-                text("SELECT (SELECT count(*) FROM quotes), (SELECT count(*) FROM products)")
+            lines, products = session.execute(
+                text("SELECT (SELECT count(*) FROM quote_lines), (SELECT count(*) FROM products)")
             ).one()
-        print(f"price benchmark · {machine()} · {quotes:,} quotes · {products:,} distinct products")
+        print(f"price benchmark · {machine()} · {lines:,} quote lines · {products:,} distinct products")
         batch = queries(args.queries, args.seed)
         today = datetime.now(UTC).date()
 

@@ -417,7 +417,9 @@ def _per_row(tenders: pa.Table, group: pa.Array, name: str) -> pa.Array:
 
 def _requested_items(file_index: int, table: pa.Table) -> pa.Table:
     """What each cotización asked for: its distinct products (code, text, quantity)."""
-    firsts = table.take(pa.array(_first_of_each(table, ["group", "product_code", "product_text", "quantity"])))
+    firsts = table.take(
+        pa.array(_first_of_each(table, ["group", "product_code", "product_text", "quantity"]))
+    )
     text = column_values.text_or_none
     return pa.table(
         {

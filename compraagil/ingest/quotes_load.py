@@ -127,7 +127,9 @@ def _load_fresh(conn: psycopg.Connection, table: HistoryTable, run_id: int, mont
     )
     bounds = {month: f"FOR VALUES FROM ('{month}') TO ('{_next_month(month)}')" for month in months}
     for month in months:
-        conn.execute(f"CREATE TABLE {partition_name(table.name, month)} PARTITION OF {incoming} {bounds[month]}")
+        conn.execute(
+            f"CREATE TABLE {partition_name(table.name, month)} PARTITION OF {incoming} {bounds[month]}"
+        )
     inserted = conn.execute(
         f"INSERT INTO {incoming} ({table.columns}) SELECT * FROM ({table.values}) v {IN_MONTHS}",
         {"run_id": run_id, "months": months},

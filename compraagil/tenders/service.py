@@ -73,7 +73,6 @@ class TenderDetail(BaseModel):
         return names or list(dict.fromkeys(line.product for quote in self.quotes for line in quote.lines))
 
 
-
 def _of_tender(alias: str) -> str:
     """The rows of one tender, found through their partition (its closing date, give or take a day)."""
     return (

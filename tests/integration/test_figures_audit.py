@@ -19,8 +19,16 @@ from tests.cot_files import header, row, write_csv
 TODAY = date(2026, 4, 1)
 X = {"RazonSocialProveedor": "Comercial Ñandú SpA", "RUTProveedor": "78.167.575-K"}
 Y = {"RazonSocialProveedor": "Ferretería Lautaro Ltda.", "RUTProveedor": "76.086.428-5"}
-BATTERY = {"ProductoCotizado": "Batería recargable AA", "CodigoProducto": "26111702", "CantidadSolicitada": "10"}
-CHARGER = {"ProductoCotizado": "Cargador de baterías", "CodigoProducto": "26111710", "CantidadSolicitada": "2"}
+BATTERY = {
+    "ProductoCotizado": "Batería recargable AA",
+    "CodigoProducto": "26111702",
+    "CantidadSolicitada": "10",
+}
+CHARGER = {
+    "ProductoCotizado": "Cargador de baterías",
+    "CodigoProducto": "26111710",
+    "CantidadSolicitada": "2",
+}
 A = {"CodigoCotizacion": "2345-10-COT26"}
 B = {"CodigoCotizacion": "2345-11-COT26", "NombreCotizacion": "Baterías para bodega"}
 
@@ -75,7 +83,13 @@ def test_tender_page_shows_each_quotes_total_once_and_no_line_amount_copied(mark
         ("Cargador de baterías", Decimal("2")),
     ]
     quotes = [
-        (q.supplier, q.quote_number, q.total_clp, q.winner, [(line.unit_price, line.amount) for line in q.lines])
+        (
+            q.supplier,
+            q.quote_number,
+            q.total_clp,
+            q.winner,
+            [(line.unit_price, line.amount) for line in q.lines],
+        )
         for q in tender.quotes
     ]
     assert quotes == [
@@ -87,7 +101,9 @@ def test_tender_page_shows_each_quotes_total_once_and_no_line_amount_copied(mark
 
 def test_price_analysis_uses_unit_prices_of_single_line_quotes_only(market):
     with session_scope() as session:
-        analysis = analyze_prices(session=session, query=PriceQuery(product="batería recargable"), today=TODAY)
+        analysis = analyze_prices(
+            session=session, query=PriceQuery(product="batería recargable"), today=TODAY
+        )
     assert analysis.all_quotes.n == 2  # 1.300 (Y alone in A) and 2.000 (Y in B); the rest have no unit price
     assert analysis.all_quotes.p50 == 1650
     assert (analysis.winning_quotes.n, analysis.winning_quotes.p50) == (1, 2000)

@@ -111,22 +111,25 @@ def _closed_state(rng: random.Random) -> str:
     return rng.choices([s for s, _ in CLOSED_STATES], weights=[w for _, w in CLOSED_STATES])[0]
 
 
+def _appeal(rng: random.Random, quote: Quote, cheapest: int, buyer: Buyer) -> float:
+    """How much the buyer likes a quote: its price against the cheapest, helped by being local,
+    experienced or a MiPyme, plus the buyer's own judgement."""
+    return (
+        -4.0 * (quote.total / cheapest - 1)
+        + (0.5 if quote.supplier.region == buyer.region else 0.0)
+        + 0.25 * math.log1p(quote.supplier.wins)
+        + (0.15 if quote.supplier.size == "MiPyme" else 0.0)
+        + rng.gauss(0, 0.25)
+    )
+
+
 def _winner(rng: random.Random, quotes: tuple[Quote, ...], buyer: Buyer) -> int | None:
-    """The index of the admissible quote the buyer picks: mostly the cheapest, helped by being
-    local, experienced or a MiPyme. None when every quote was inadmissible."""
+    """The index of the admissible quote the buyer likes best; None when every one is inadmissible."""
     admissible = [index for index, quote in enumerate(quotes) if quote.inadmissible is None]
     if not admissible:
         return None
     cheapest = min(quotes[index].total for index in admissible)
-    scores = {
-        index: -4.0 * (quotes[index].total / cheapest - 1)
-        + (0.5 if quotes[index].supplier.region == buyer.region else 0.0)
-        + 0.25 * math.log1p(quotes[index].supplier.wins)
-        + (0.15 if quotes[index].supplier.size == "MiPyme" else 0.0)
-        + rng.gauss(0, 0.25)
-        for index in admissible
-    }
-    return max(admissible, key=scores.__getitem__)
+    return max(admissible, key=lambda index: _appeal(rng, quotes[index], cheapest, buyer))
 
 
 class ProcessFactory:
