@@ -30,7 +30,9 @@ from compraagil.devservices import start_postgres
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
 
-SUMMARY = re.compile(r"read (\d+) · inserted (\d+) · updated (\d+) · unchanged (\d+) · rejected (\d+)")
+SUMMARY = re.compile(
+    r"read (\d+) · inserted (\d+) · updated (\d+) · unchanged (\d+) · duplicates (\d+) · rejected (\d+)"
+)
 
 
 def generate(path: Path, rows: int, seed: int, columns: int) -> None:
@@ -78,7 +80,8 @@ def timed_import(path: Path, database_url: str, label: str) -> None:
     print(
         f"{label:<18} {seconds:7.1f} s  {read / seconds:>9,.0f} rows/s  peak {peak / 2**20:,.0f} MB  "
         f"(inserted {int(counts.group(2)):,} · updated {int(counts.group(3)):,} · "
-        f"unchanged {int(counts.group(4)):,} · rejected {int(counts.group(5)):,})"
+        f"unchanged {int(counts.group(4)):,} · duplicates {int(counts.group(5)):,} · "
+        f"rejected {int(counts.group(6)):,})"
     )
 
 
