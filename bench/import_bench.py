@@ -31,8 +31,10 @@ from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
 
 SUMMARY = re.compile(
-    r"read (\d+) · inserted (\d+) · updated (\d+) · unchanged (\d+) · duplicates (\d+) · rejected (\d+)"
+    r"leídas ([\d.]+) · nuevas ([\d.]+) · actualizadas ([\d.]+) · sin cambios ([\d.]+)"
+    r" · duplicadas ([\d.]+) · rechazadas ([\d.]+)"
 )
+"""The counts in the import's summary line (numbers with thousands dots)."""
 
 
 def generate(path: Path, rows: int, seed: int, columns: int) -> None:
@@ -75,13 +77,13 @@ def timed_import(path: Path, database_url: str, label: str) -> None:
     stdout, stderr = child.communicate()
     if child.returncode != 0:
         raise SystemExit(f"{label} failed:\n{stderr}")
-    counts = SUMMARY.search(stdout)
-    read = int(counts.group(1))
+    read, inserted, updated, unchanged, duplicates, rejected = (
+        int(count.replace(".", "")) for count in SUMMARY.search(stdout).groups()
+    )
     print(
         f"{label:<18} {seconds:7.1f} s  {read / seconds:>9,.0f} rows/s  peak {peak / 2**20:,.0f} MB  "
-        f"(inserted {int(counts.group(2)):,} · updated {int(counts.group(3)):,} · "
-        f"unchanged {int(counts.group(4)):,} · duplicates {int(counts.group(5)):,} · "
-        f"rejected {int(counts.group(6)):,})"
+        f"(inserted {inserted:,} · updated {updated:,} · unchanged {unchanged:,} · "
+        f"duplicates {duplicates:,} · rejected {rejected:,})"
     )
 
 

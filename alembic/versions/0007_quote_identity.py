@@ -119,6 +119,15 @@ UPGRADE = (
     """
 ALTER TABLE import_runs ADD COLUMN rows_duplicates integer NOT NULL DEFAULT 0;
 
+-- COT tenders now get their requested items at import (~200k per 1M lines): like the history, the
+-- items are written only by the importers, joined from their tender, so they keep no foreign key
+-- (its per-row check took longer than inserting the items themselves).
+ALTER TABLE tender_items DROP CONSTRAINT tender_items_tender_id_fkey;
+
+-- A digest of a COT tender's records as last imported: a re-import skips the cotizaciones whose
+-- records did not change.
+ALTER TABLE tenders ADD COLUMN cot_fingerprint text;
+
 -- The old history steps aside (its partitions renamed, so the new tables can use the names).
 DROP INDEX quotes_product_lookup;
 DROP INDEX quotes_price_sample;
@@ -284,6 +293,10 @@ CREATE INDEX quotes_price_sample ON quotes (product_id, closing_date)
     WHERE hashtextextended(tender_codigo, supplier_id) % 20 = 0;
 
 ALTER TABLE import_runs DROP COLUMN rows_duplicates;
+ALTER TABLE tenders DROP COLUMN cot_fingerprint;
+DELETE FROM tender_items i WHERE NOT EXISTS (SELECT 1 FROM tenders t WHERE t.id = i.tender_id);
+ALTER TABLE tender_items ADD CONSTRAINT tender_items_tender_id_fkey
+    FOREIGN KEY (tender_id) REFERENCES tenders (id) ON DELETE CASCADE;
 """
 
 

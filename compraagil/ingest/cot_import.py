@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 
 from compraagil.db import connect
+from compraagil.errors import ImportFailed
 from compraagil.ingest.cot_reader import UnreadableFile, locate_records
 from compraagil.ingest.quotes_load import land_history
 from compraagil.ingest.runs import (
@@ -55,13 +56,16 @@ CREATE TEMP TABLE stage_quotes (
     total numeric, currency text, winner boolean, line_count smallint
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_items (
-    codigo text, file_index smallint, record bigint, product_code text, name text, quantity numeric
+    codigo text, line_number integer, file_index smallint, record bigint, product_code text, name text,
+    quantity numeric
 ) ON COMMIT DROP;
 CREATE TEMP TABLE stage_tenders (
     codigo text, closing_date date, published_date date, state text, name text, description text,
     delivery_address text, delivery_days integer, amount_available numeric, unit_code text,
-    unit_name text, organismo text, unit_rut text, region smallint, items_text text, quotes_received integer
+    unit_name text, organismo text, unit_rut text, region smallint, items_text text, quotes_received integer,
+    fingerprint text
 ) ON COMMIT DROP;
+CREATE TEMP TABLE unchanged_cotizaciones (codigo text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_suppliers (rut text, name text, size text) ON COMMIT DROP;
 CREATE TEMP TABLE stage_products (name text) ON COMMIT DROP;
 CREATE TEMP TABLE changed_suppliers (rut text) ON COMMIT DROP;
@@ -72,9 +76,15 @@ CREATE TEMP TABLE changed_tenders (
 ) ON COMMIT DROP;
 """
 """Staging for a run; `changed_*` remember the known suppliers, buyers and tenders it changed (a
-tender with what it was, for a cotización staged in parts: see split_cotizaciones)."""
+tender with what it was, for a cotización staged in parts: see split_cotizaciones), and
+`unchanged_cotizaciones` those whose records are exactly as last imported (their quotes, lines and
+items are not landed again)."""
 
 UPSERT_DICTIONARIES = """
+INSERT INTO unchanged_cotizaciones  -- looked up one by one: a join would read every known tender
+SELECT s.codigo FROM stage_tenders s
+WHERE s.fingerprint = (SELECT t.cot_fingerprint FROM tenders t WHERE t.codigo = s.codigo);
+
 WITH upserted AS (
     INSERT INTO suppliers (rut, name, size)
     SELECT rut, name, size FROM stage_suppliers
@@ -105,17 +115,19 @@ ON CONFLICT (name) DO NOTHING;
 
 WITH upserted AS (
     INSERT INTO tenders (codigo, name, description, state, buyer_id, region, published_at, closes_at,
-                         amount_available, delivery_address, delivery_days, items_text, quotes_received, source)
+                         amount_available, delivery_address, delivery_days, items_text, quotes_received,
+                         cot_fingerprint, source)
     SELECT DISTINCT ON (t.codigo) t.codigo, t.name, t.description, coalesce(t.state, 'cerrada'), b.id, t.region,
            t.published_date::timestamp AT TIME ZONE 'America/Santiago',
            t.closing_date::timestamp AT TIME ZONE 'America/Santiago',
            round(t.amount_available)::bigint, t.delivery_address, t.delivery_days, t.items_text, t.quotes_received,
-           'cot'
+           t.fingerprint, 'cot'
     FROM stage_tenders t LEFT JOIN buyers b ON b.unit_code = t.unit_code
-    WHERE NOT EXISTS (  -- a tender already as staged is left alone before its search text is computed
-        SELECT 1 FROM tenders known
-        WHERE known.codigo = t.codigo AND known.state = coalesce(t.state, 'cerrada') AND known.items_text IS NOT NULL
-          AND known.quotes_received IS NOT DISTINCT FROM t.quotes_received)
+    -- a tender already as staged is left alone before its search text is computed; looked up one
+    -- by one (as a join, every batch would read every known tender)
+    WHERE (SELECT ROW(known.state, known.items_text IS NOT NULL, known.quotes_received, known.cot_fingerprint)
+           FROM tenders known WHERE known.codigo = t.codigo)
+          IS DISTINCT FROM ROW(coalesce(t.state, 'cerrada'), true, t.quotes_received, t.fingerprint)
     ORDER BY t.codigo
     ON CONFLICT (codigo) DO UPDATE SET
         state = excluded.state,
@@ -130,19 +142,19 @@ WITH upserted AS (
         delivery_days = coalesce(tenders.delivery_days, excluded.delivery_days),
         items_text = coalesce(tenders.items_text, excluded.items_text),
         quotes_received = excluded.quotes_received,
+        cot_fingerprint = excluded.cot_fingerprint,
         updated_at = now()
     WHERE tenders.state IS DISTINCT FROM excluded.state OR tenders.items_text IS NULL
        OR tenders.quotes_received IS DISTINCT FROM excluded.quotes_received
-    RETURNING codigo, old.id IS NOT NULL AS changed, old.state, old.items_text IS NULL AS items_missing,
-              old.quotes_received
+       OR tenders.cot_fingerprint IS DISTINCT FROM excluded.cot_fingerprint
+    RETURNING codigo,
+              old.id IS NOT NULL AND (old.state IS DISTINCT FROM new.state OR old.items_text IS NULL
+                                      OR old.quotes_received IS DISTINCT FROM new.quotes_received) AS changed,
+              old.state, old.items_text IS NULL AS items_missing, old.quotes_received
 )
 INSERT INTO changed_tenders (codigo, old_state, old_items_missing, old_quotes_received)
 SELECT codigo, state, items_missing, quotes_received FROM upserted WHERE changed;
 """
-
-
-class ImportFailed(RuntimeError):
-    """The import could not be done; nothing was written but the failed run record."""
 
 
 Progress = Callable[[int, float], None]
@@ -213,7 +225,9 @@ def _load(
                 duplicates += join_split_cotizaciones(conn, finished.split_cotizaciones)
             # Fresh statistics, or the planner may join a million staged rows to a dictionary
             # it believes empty one by one (seen: 333 s instead of 2 s).
-            conn.execute("ANALYZE stage_lines, stage_quotes, suppliers, products, buyers")
+            conn.execute(
+                "ANALYZE stage_lines, stage_quotes, unchanged_cotizaciones, suppliers, products, buyers"
+            )
             inserted, updated = land_history(conn, run_id, finished.months)
         rejects.store(conn, run_id, partial(locate_records, path))
     return ImportCounts(

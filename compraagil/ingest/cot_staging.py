@@ -11,6 +11,7 @@ not staged. Staged rows are handed over in batches of whole cotizaciones, so the
 one batch while the next is read.
 """
 
+import hashlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -48,7 +49,15 @@ RAW_FIELDS = {
 """Fields kept as read: a cotización's own (from its first row), a supplier's (from its first line),
 and a line's texts as the buyer and the supplier wrote them."""
 
+LINE_FIELDS = (
+    "RUTProveedor", "RazonSocialProveedor", "Tamano", "ProductoCotizado", "CodigoProducto", "NombreProductoGenerico",
+    "CantidadSolicitada", "DetalleCotizacion", "MontoTotal", "moneda", "ProveedorSeleccionado", "CodigoOC",
+    "EstadoOC", "FechaAceptacionOCProveedor",
+)  # fmt: skip
+"""The fields a line (a supplier's quote of a product) has of its own; the others are its cotización's."""
+
 _KEY_SEPARATOR = "\x1f"
+RAW_PREFIX = "field:"
 
 _CSV = arrow_csv.WriteOptions(include_header=False)
 
@@ -166,7 +175,8 @@ class Stager:
             self._stage_cotizaciones(file_index, waiting)
 
     def _accept(self, file_name: str, header: HeaderMap, block: Block) -> pa.Table:
-        """The block's records that pass every rule, cleaned; the others are rejected with their reason."""
+        """The block's records that pass every rule, cleaned (with their fields as read, and their
+        line's own fields joined, until duplicates are found); the others are rejected with their reason."""
         table = block.table
         raw = partial(_column, header, table)
         codigo = pc.utf8_trim_whitespace(raw("CodigoCotizacion"))
@@ -212,8 +222,10 @@ class Stager:
             "winner": winner,
         }
         cleaned.update({name: raw(column) for name, column in RAW_FIELDS.items()})
-        cleaned["fields"] = pc.binary_join_element_wise(*table.columns, _KEY_SEPARATOR)
-        return pa.table(cleaned).filter(keep)
+        cleaned["line"] = pc.binary_join_element_wise(*(raw(name) for name in LINE_FIELDS), _KEY_SEPARATOR)
+        cleaned.update({f"{RAW_PREFIX}{position}": column for position, column in enumerate(table.columns)})
+        accepted = pa.table(cleaned)
+        return accepted.filter(keep) if pc.any(bad).as_py() else accepted
 
     def _reject_bad(self, file_name: str, header: HeaderMap, block: Block, rows: np.ndarray) -> None:
         """Reject the records that broke a rule, with the reason; an empty line is skipped unread."""
@@ -241,13 +253,18 @@ class Stager:
         starts = _shifted_differs(table.column("codigo"))
         group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
         table = table.append_column("group", group)
+        fingerprints = _fingerprints(table, np.flatnonzero(starts))
         table = self._drop_duplicates(table)
         table = table.append_column("row", pa.array(np.arange(table.num_rows)))
         group = table.column("group")
         quotes = _number_quotes(table)
         tenders = _tender_fields(table.filter(_shifted_differs(group)))
-        tenders = tenders.append_column("items_text", _items_text(table)).append_column(
-            "quotes_received", pa.array(np.bincount(quotes.quote_groups, minlength=tenders.num_rows))
+        tenders = (
+            tenders.append_column("items_text", _items_text(table))
+            .append_column(
+                "quotes_received", pa.array(np.bincount(quotes.quote_groups, minlength=tenders.num_rows))
+            )
+            .append_column("fingerprint", fingerprints)
         )
         self.cotizaciones.append(tenders.column("codigo").combine_chunks())
         per_row = partial(_per_row, tenders, group)
@@ -311,14 +328,26 @@ class Stager:
             self.hand_over()
 
     def _drop_duplicates(self, table: pa.Table) -> pa.Table:
-        """Drop (and count) the lines identical in every field to an earlier line of the same cotización."""
-        firsts = _first_of_each(table, ["group", "fields"])
-        table = table.drop_columns(["fields"])
-        if len(firsts) == table.num_rows:
+        """Drop (and count) the lines identical in every field to an earlier line of the same
+        cotización: lines whose own fields repeat are compared field by field with the first."""
+        raw_columns = [name for name in table.column_names if name.startswith(RAW_PREFIX)]
+        _, first_index, inverse = np.unique(
+            _key_codes(table, ["group", "line"]), return_index=True, return_inverse=True
+        )
+        first_of_row = first_index[inverse]
+        repeats = np.flatnonzero(first_of_row != np.arange(table.num_rows))
+        identical = np.ones(len(repeats), bool)
+        if len(repeats):
+            these, firsts = pa.array(repeats), pa.array(first_of_row[repeats])
+            for name in raw_columns:
+                column = table.column(name)
+                identical &= pc.equal(column.take(these), column.take(firsts)).to_numpy(zero_copy_only=False)
+        table = table.drop_columns([*raw_columns, "line"])
+        if not identical.any():
             return table
-        keep = np.zeros(table.num_rows, bool)
-        keep[firsts] = True
-        self.duplicates += table.num_rows - len(firsts)
+        keep = np.ones(table.num_rows, bool)
+        keep[repeats[identical]] = False
+        self.duplicates += int(identical.sum())
         return table.filter(pa.array(keep))
 
     def _new_suppliers(self, table: pa.Table) -> None:
@@ -339,6 +368,34 @@ class Stager:
                 ).select(SUPPLIER_COLUMNS)
             )
         )
+
+
+def _string_slices(strings: pa.Array) -> tuple[memoryview, np.ndarray]:
+    """A string array's bytes and the offsets where each of its values starts (and the last ends)."""
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    offsets = np.frombuffer(strings.buffers()[1], np.int32)[
+        strings.offset : strings.offset + len(strings) + 1
+    ]
+    return memoryview(strings.buffers()[2]), offsets
+
+
+def _fingerprints(table: pa.Table, starts: np.ndarray) -> pa.Array:
+    """A digest of each cotización's records as read (its first record's fields, then every
+    line's own): equal digests mean the source says the same about it as last time."""
+    raw_columns = [name for name in table.column_names if name.startswith(RAW_PREFIX)]
+    first_records = pc.binary_join_element_wise(
+        *(table.column(name).take(pa.array(starts)) for name in raw_columns), _KEY_SEPARATOR
+    )
+    first_data, first_offsets = _string_slices(first_records)
+    line_data, line_offsets = _string_slices(table.column("line"))
+    line_bounds = line_offsets[np.r_[starts, table.num_rows]]
+    digests = []
+    for group in range(len(starts)):
+        digest = hashlib.blake2b(first_data[first_offsets[group] : first_offsets[group + 1]], digest_size=12)
+        digest.update(line_data[line_bounds[group] : line_bounds[group + 1]])
+        digests.append(digest.hexdigest())
+    return pa.array(digests, pa.string())
 
 
 def _key_codes(table: pa.Table, columns: list[str]) -> np.ndarray:
@@ -416,7 +473,7 @@ def _per_row(tenders: pa.Table, group: pa.Array, name: str) -> pa.Array:
 
 
 def _requested_items(file_index: int, table: pa.Table) -> pa.Table:
-    """What each cotización asked for: its distinct products (code, text, quantity)."""
+    """What each cotización asked for: its distinct products (code, text, quantity), numbered."""
     firsts = table.take(
         pa.array(_first_of_each(table, ["group", "product_code", "product_text", "quantity"]))
     )
@@ -424,6 +481,7 @@ def _requested_items(file_index: int, table: pa.Table) -> pa.Table:
     return pa.table(
         {
             "codigo": firsts.column("codigo"),
+            "line_number": pa.array(_rank_within(firsts.column("group").to_numpy()) + 1),
             "file_index": pa.array(np.full(firsts.num_rows, file_index, np.int16)),
             "record": firsts.column("record"),
             "product_code": firsts.column("product_code"),

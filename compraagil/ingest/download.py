@@ -7,11 +7,12 @@ from pathlib import Path
 import httpx
 
 from compraagil.config import get_settings
+from compraagil.errors import NotFound
 
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
-class MonthNotPublished(LookupError):
+class MonthNotPublished(NotFound):
     """ChileCompra has not published that month yet (it answers 404 until it does)."""
 
 

@@ -42,7 +42,8 @@ LINES = HistoryTable(
     FROM stage_lines s
     JOIN suppliers sup ON sup.rut = s.supplier_rut
     JOIN products p ON p.name = s.product_name
-    LEFT JOIN buyers b ON b.unit_code = s.unit_code""",
+    LEFT JOIN buyers b ON b.unit_code = s.unit_code
+    WHERE NOT EXISTS (SELECT 1 FROM unchanged_cotizaciones u WHERE u.codigo = s.codigo)""",
     key="closing_date, tender_codigo, supplier_id, quote_number, line_number",
     changes="""published_date, buyer_id, product_id, product_code, description, quantity, unit_price, amount,
                currency, winner, region""",
@@ -57,7 +58,8 @@ QUOTES = HistoryTable(
            CASE WHEN q.currency = 'CLP' THEN q.total END, q.winner, q.line_count, %(run_id)s
     FROM stage_quotes q
     JOIN suppliers sup ON sup.rut = q.supplier_rut
-    LEFT JOIN buyers b ON b.unit_code = q.unit_code""",
+    LEFT JOIN buyers b ON b.unit_code = q.unit_code
+    WHERE NOT EXISTS (SELECT 1 FROM unchanged_cotizaciones u WHERE u.codigo = q.codigo)""",
     key="closing_date, tender_codigo, supplier_id, quote_number",
     changes="buyer_id, region, currency, total, total_clp, winner, line_count",
 )
@@ -79,18 +81,17 @@ WHERE date_trunc('month', s.closing_date)::date <> ALL(%(fresh)s::date[])
 
 LAND_ITEMS = """
 INSERT INTO tender_items (tender_id, line_number, product_code, name, quantity)
-SELECT t.id, row_number() OVER (PARTITION BY t.id ORDER BY i.first_seen), nullif(i.product_code, ''),
-       coalesce(i.name, i.product_code, 'Producto'), i.quantity
-FROM (SELECT codigo, product_code, name, quantity, min((file_index::bigint << 40) | record) AS first_seen
-      FROM stage_items GROUP BY codigo, product_code, name, quantity) i
-JOIN tenders t ON t.codigo = i.codigo AND t.source = 'cot'
+SELECT t.id, i.line_number, nullif(i.product_code, ''), coalesce(i.name, i.product_code, 'Producto'), i.quantity
+FROM stage_items i JOIN tenders t ON t.codigo = i.codigo AND t.source = 'cot'
+WHERE NOT EXISTS (SELECT 1 FROM unchanged_cotizaciones u WHERE u.codigo = i.codigo)
 ON CONFLICT (tender_id, line_number) DO UPDATE SET
     product_code = excluded.product_code, name = excluded.name, quantity = excluded.quantity
 WHERE (tender_items.product_code, tender_items.name, tender_items.quantity)
       IS DISTINCT FROM (excluded.product_code, excluded.name, excluded.quantity)
 """
 """A COT tender's requested items: the distinct products its lines quote, in order of appearance
-(tenders from the API keep the items the API lists)."""
+(tenders from the API keep the items the API lists). Cotizaciones whose records did not change
+since their last import are not landed again (`unchanged_cotizaciones`), here or in the history."""
 
 
 def partition_name(table: str, month: date) -> str:

@@ -36,13 +36,17 @@ class ImportSummary:
     seconds: float
 
     def line(self) -> str:
-        """The one-line summary the CLI prints."""
+        """The one-line summary the CLI prints, in Spanish with Chilean number formats."""
+        from compraagil.chile.money import format_count
+
         c = self.counts
-        rate = c.read / self.seconds if self.seconds else 0
+        rate = round(c.read / self.seconds) if self.seconds else 0
+        seconds = f"{self.seconds:.1f}".replace(".", ",")
         return (
-            f"run {self.run_id} {self.source}: read {c.read} · inserted {c.inserted} · updated {c.updated}"
-            f" · unchanged {c.unchanged} · duplicates {c.duplicates} · rejected {c.rejected}"
-            f" · {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+            f"importación {self.run_id} {self.source}: leídas {format_count(c.read)}"
+            f" · nuevas {format_count(c.inserted)} · actualizadas {format_count(c.updated)}"
+            f" · sin cambios {format_count(c.unchanged)} · duplicadas {format_count(c.duplicates)}"
+            f" · rechazadas {format_count(c.rejected)} · {seconds} s ({format_count(rate)} filas/s)"
         )
 
 

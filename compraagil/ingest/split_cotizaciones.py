@@ -34,6 +34,8 @@ WHERE s.file_index = r.file_index AND s.record = r.record
 """
 
 REBUILD_QUOTES = (
+    # a part's records say nothing of the whole: such cotizaciones are always landed
+    "DELETE FROM unchanged_cotizaciones WHERE codigo = ANY(%(codigos)s)",
     "DELETE FROM stage_quotes WHERE codigo = ANY(%(codigos)s)",
     """
 INSERT INTO stage_quotes (codigo, closing_date, unit_code, region, supplier_rut, quote_number, total, currency,
@@ -49,6 +51,20 @@ FROM (SELECT codigo, count(*) AS quotes FROM stage_quotes WHERE codigo = ANY(%(c
 WHERE t.codigo = n.codigo AND t.quotes_received IS DISTINCT FROM n.quotes
 """,
     """
+DELETE FROM stage_items s USING (
+    SELECT file_index, record, row_number() OVER (
+        PARTITION BY codigo, product_code, name, quantity ORDER BY file_index, record) AS n
+    FROM stage_items WHERE codigo = ANY(%(codigos)s)
+) d
+WHERE d.n > 1 AND s.file_index = d.file_index AND s.record = d.record
+""",
+    """
+UPDATE stage_items s SET line_number = r.line_number
+FROM (SELECT file_index, record, row_number() OVER (PARTITION BY codigo ORDER BY file_index, record) AS line_number
+      FROM stage_items WHERE codigo = ANY(%(codigos)s)) r
+WHERE s.file_index = r.file_index AND s.record = r.record
+""",
+    """
 DELETE FROM changed_tenders c USING tenders t, (
     SELECT DISTINCT ON (codigo) codigo, old_state, old_items_missing, old_quotes_received
     FROM changed_tenders WHERE codigo = ANY(%(codigos)s) ORDER BY codigo, id
@@ -57,7 +73,8 @@ WHERE c.codigo = f.codigo AND t.codigo = f.codigo AND NOT f.old_items_missing
   AND t.state IS NOT DISTINCT FROM f.old_state AND t.quotes_received IS NOT DISTINCT FROM f.old_quotes_received
 """,
 )
-"""The quotes of the settled lines and the number of quotes their tenders received; a tender that
+"""The quotes of the settled lines, the requested items once each and numbered in order, and the
+number of quotes their tenders received; a tender that
 only seemed changed while its parts came in (it ends as it was) is not counted as changed."""
 
 

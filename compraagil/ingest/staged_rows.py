@@ -16,10 +16,11 @@ QUOTE_COLUMNS = (
 TENDER_COLUMNS = (
     "codigo", "closing_date", "published_date", "state", "name", "description", "delivery_address",
     "delivery_days", "amount_available", "unit_code", "unit_name", "organismo", "unit_rut", "region", "items_text",
-    "quotes_received",
+    "quotes_received", "fingerprint",
 )  # fmt: skip
-ITEM_COLUMNS = ("codigo", "file_index", "record", "product_code", "name", "quantity")
-"""A product the cotización asked for, with the record where it first appears."""
+ITEM_COLUMNS = ("codigo", "line_number", "file_index", "record", "product_code", "name", "quantity")
+"""A product the cotización asked for, numbered in order of appearance, with the record where it
+first appears."""
 SUPPLIER_COLUMNS = ("rut", "name", "size")
 
 BATCH_ROWS = 50_000

@@ -11,8 +11,9 @@ from sqlalchemy import text
 
 from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.db import get_engine
+from compraagil.errors import ImportFailed
 from compraagil.ingest.cot_columns import HEADER_VARIANTS
-from compraagil.ingest.cot_import import ImportFailed, import_cot_file
+from compraagil.ingest.cot_import import import_cot_file
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv as write_generated
 from jobs.queues import SCRAPING, enqueue_with_retry
@@ -348,7 +349,10 @@ def test_the_import_job_runs_in_a_real_worker_process(services, tmp_path):
     assert finished.returncode == 0, finished.stderr
     job.refresh()
     assert job.get_status() == JobStatus.FINISHED, finished.stderr
-    assert "read 11 · inserted 4 · updated 0 · unchanged 0 · duplicates 1 · rejected 6" in job.return_value()
+    assert (
+        "leídas 11 · nuevas 4 · actualizadas 0 · sin cambios 0 · duplicadas 1 · rechazadas 6"
+        in job.return_value()
+    )
 
 
 def broken_copy(lines: list[str], seed: int) -> tuple[list[str], int, int, int]:

@@ -18,12 +18,12 @@ import psycopg
 from compraagil.chile.dates import SANTIAGO
 from compraagil.config import get_settings
 from compraagil.db import connect
+from compraagil.errors import ConfigurationError, ImportFailed
 from compraagil.ingest.api_v2.client import ApiError, CompraAgilClient, Page
 from compraagil.ingest.api_v2.mapping import parse_moment
 from compraagil.ingest.api_v2.store import import_detail
 from compraagil.ingest.runs import ImportCounts, ImportSummary, fail_run, finish_run, landed, open_run
 from compraagil.ingest.values import BadValue
-from compraagil.preflight import ConfigurationError
 
 SYNC_NAME = "compra_agil_v2"
 FIRST_WINDOW = timedelta(days=2)
@@ -39,7 +39,7 @@ SMALLEST_WINDOW = timedelta(minutes=10)
 Progress = Callable[[int, float], None]
 
 
-class SyncFailed(RuntimeError):
+class SyncFailed(ImportFailed):
     """The sync stopped; its cursor stays at the last whole window, where the next sync resumes."""
 
 
