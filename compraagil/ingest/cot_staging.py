@@ -11,7 +11,6 @@ not staged. Staged rows are handed over in batches of whole cotizaciones, so the
 one batch while the next is read.
 """
 
-import hashlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,9 +25,16 @@ from pyarrow import csv as arrow_csv
 from compraagil.ingest import column_values, values
 from compraagil.ingest.cot_blocks import Block
 from compraagil.ingest.cot_columns import HeaderMap
+from compraagil.ingest.cot_groups import (
+    KEY_SEPARATOR,
+    RAW_PREFIX,
+    duplicate_rows,
+    fingerprints,
+    number_quotes,
+    requested_items,
+)
 from compraagil.ingest.staged_rows import (
     BATCH_ROWS,
-    ITEM_COLUMNS,
     LINE_COLUMNS,
     QUOTE_COLUMNS,
     SUPPLIER_COLUMNS,
@@ -56,8 +62,6 @@ LINE_FIELDS = (
 )  # fmt: skip
 """The fields a line (a supplier's quote of a product) has of its own; the others are its cotización's."""
 
-_KEY_SEPARATOR = "\x1f"
-RAW_PREFIX = "field:"
 
 _CSV = arrow_csv.WriteOptions(include_header=False)
 
@@ -222,7 +226,7 @@ class Stager:
             "winner": winner,
         }
         cleaned.update({name: raw(column) for name, column in RAW_FIELDS.items()})
-        cleaned["line"] = pc.binary_join_element_wise(*(raw(name) for name in LINE_FIELDS), _KEY_SEPARATOR)
+        cleaned["line"] = pc.binary_join_element_wise(*(raw(name) for name in LINE_FIELDS), KEY_SEPARATOR)
         cleaned.update({f"{RAW_PREFIX}{position}": column for position, column in enumerate(table.columns)})
         accepted = pa.table(cleaned)
         return accepted.filter(keep) if pc.any(bad).as_py() else accepted
@@ -253,18 +257,18 @@ class Stager:
         starts = _shifted_differs(table.column("codigo"))
         group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
         table = table.append_column("group", group)
-        fingerprints = _fingerprints(table, np.flatnonzero(starts))
+        digests = fingerprints(table, np.flatnonzero(starts))
         table = self._drop_duplicates(table)
         table = table.append_column("row", pa.array(np.arange(table.num_rows)))
         group = table.column("group")
-        quotes = _number_quotes(table)
+        quotes = number_quotes(table)
         tenders = _tender_fields(table.filter(_shifted_differs(group)))
         tenders = (
             tenders.append_column("items_text", _items_text(table))
             .append_column(
                 "quotes_received", pa.array(np.bincount(quotes.quote_groups, minlength=tenders.num_rows))
             )
-            .append_column("fingerprint", fingerprints)
+            .append_column("fingerprint", digests)
         )
         self.cotizaciones.append(tenders.column("codigo").combine_chunks())
         per_row = partial(_per_row, tenders, group)
@@ -317,7 +321,7 @@ class Stager:
                 ).select(QUOTE_COLUMNS)
             )
         )
-        batch.items.append(_csv(_requested_items(file_index, table)))
+        batch.items.append(_csv(requested_items(file_index, table)))
         batch.products.append(_csv(pa.table({"name": pc.unique(table.column("product"))})))
         self._new_suppliers(table)
         self.months.update(
@@ -329,25 +333,16 @@ class Stager:
 
     def _drop_duplicates(self, table: pa.Table) -> pa.Table:
         """Drop (and count) the lines identical in every field to an earlier line of the same
-        cotización: lines whose own fields repeat are compared field by field with the first."""
-        raw_columns = [name for name in table.column_names if name.startswith(RAW_PREFIX)]
-        _, first_index, inverse = np.unique(
-            _key_codes(table, ["group", "line"]), return_index=True, return_inverse=True
+        cotización; the fields as read are not needed after this."""
+        duplicates = duplicate_rows(table)
+        table = table.drop_columns(
+            [name for name in table.column_names if name.startswith(RAW_PREFIX)] + ["line"]
         )
-        first_of_row = first_index[inverse]
-        repeats = np.flatnonzero(first_of_row != np.arange(table.num_rows))
-        identical = np.ones(len(repeats), bool)
-        if len(repeats):
-            these, firsts = pa.array(repeats), pa.array(first_of_row[repeats])
-            for name in raw_columns:
-                column = table.column(name)
-                identical &= pc.equal(column.take(these), column.take(firsts)).to_numpy(zero_copy_only=False)
-        table = table.drop_columns([*raw_columns, "line"])
-        if not identical.any():
+        if not len(duplicates):
             return table
         keep = np.ones(table.num_rows, bool)
-        keep[repeats[identical]] = False
-        self.duplicates += int(identical.sum())
+        keep[duplicates] = False
+        self.duplicates += len(duplicates)
         return table.filter(pa.array(keep))
 
     def _new_suppliers(self, table: pa.Table) -> None:
@@ -370,125 +365,9 @@ class Stager:
         )
 
 
-def _string_slices(strings: pa.Array) -> tuple[memoryview, np.ndarray]:
-    """A string array's bytes and the offsets where each of its values starts (and the last ends)."""
-    if isinstance(strings, pa.ChunkedArray):
-        strings = strings.combine_chunks()
-    offsets = np.frombuffer(strings.buffers()[1], np.int32)[
-        strings.offset : strings.offset + len(strings) + 1
-    ]
-    return memoryview(strings.buffers()[2]), offsets
-
-
-def _fingerprints(table: pa.Table, starts: np.ndarray) -> pa.Array:
-    """A digest of each cotización's records as read (its first record's fields, then every
-    line's own): equal digests mean the source says the same about it as last time."""
-    raw_columns = [name for name in table.column_names if name.startswith(RAW_PREFIX)]
-    first_records = pc.binary_join_element_wise(
-        *(table.column(name).take(pa.array(starts)) for name in raw_columns), _KEY_SEPARATOR
-    )
-    first_data, first_offsets = _string_slices(first_records)
-    line_data, line_offsets = _string_slices(table.column("line"))
-    line_bounds = line_offsets[np.r_[starts, table.num_rows]]
-    digests = []
-    for group in range(len(starts)):
-        digest = hashlib.blake2b(first_data[first_offsets[group] : first_offsets[group + 1]], digest_size=12)
-        digest.update(line_data[line_bounds[group] : line_bounds[group + 1]])
-        digests.append(digest.hexdigest())
-    return pa.array(digests, pa.string())
-
-
-def _key_codes(table: pa.Table, columns: list[str]) -> np.ndarray:
-    """A code per row for the combination of `columns`, numbered in order of first appearance."""
-    parts = [pc.cast(table.column(name), pa.string()) for name in columns]
-    joined = pc.binary_join_element_wise(
-        *parts, _KEY_SEPARATOR, null_handling="replace", null_replacement="\x00"
-    )
-    if isinstance(joined, pa.ChunkedArray):
-        joined = joined.combine_chunks()
-    return joined.dictionary_encode().indices.to_numpy(zero_copy_only=False)
-
-
-def _first_of_each(table: pa.Table, columns: list[str]) -> np.ndarray:
-    """The row of the first appearance of each combination of `columns`, in row order."""
-    _, firsts = np.unique(_key_codes(table, columns), return_index=True)
-    return np.sort(firsts)
-
-
-def _rank_within(owners: np.ndarray) -> np.ndarray:
-    """For each position, how many earlier positions share its owner (0 for the first)."""
-    order = np.argsort(owners, kind="stable")
-    sorted_owners = owners[order]
-    run_starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
-    run_lengths = np.diff(np.r_[run_starts, len(owners)])
-    ranks = np.empty(len(owners), np.int64)
-    ranks[order] = np.arange(len(owners)) - np.repeat(run_starts, run_lengths)
-    return ranks
-
-
-@dataclass
-class QuoteNumbers:
-    """How the lines of some cotizaciones group into quotes (arrays by row, or by quote)."""
-
-    quote_number: np.ndarray
-    """By row: which of its supplier's quotes in the cotización the line belongs to (1, 2, …)."""
-    line_number: np.ndarray
-    """By row: its place within its quote (1, 2, …)."""
-    single_line: np.ndarray
-    """By row: its quote has no other line (so its unit price is the total over the quantity)."""
-    first_rows: np.ndarray
-    """By quote: the row of its first line."""
-    quote_groups: np.ndarray
-    """By quote: its cotización's group number."""
-    winners: np.ndarray
-    line_counts: np.ndarray
-
-
-def _number_quotes(table: pa.Table) -> QuoteNumbers:
-    """A supplier's lines in a cotización that carry one MontoTotal form one quote; quotes are
-    numbered per supplier, and lines per quote, in the order they appear."""
-    quote = _key_codes(table, ["group", "rut", "amount"])
-    supplier = _key_codes(table, ["group", "rut"])
-    quotes = int(quote.max()) + 1
-    first_rows = np.full(quotes, len(quote))
-    np.minimum.at(first_rows, quote, np.arange(len(quote)))
-    quote_supplier = supplier[first_rows]
-    number_of_quote = _rank_within(quote_supplier) + 1
-    line_counts = np.bincount(quote, minlength=quotes)
-    winner = table.column("winner").to_numpy(zero_copy_only=False).astype(float)
-    return QuoteNumbers(
-        quote_number=number_of_quote[quote],
-        line_number=_rank_within(quote) + 1,
-        single_line=line_counts[quote] == 1,
-        first_rows=first_rows,
-        quote_groups=table.column("group").to_numpy()[first_rows],
-        winners=np.bincount(quote, weights=winner, minlength=quotes) > 0,
-        line_counts=line_counts,
-    )
-
-
 def _per_row(tenders: pa.Table, group: pa.Array, name: str) -> pa.Array:
     """A cotización's own field repeated on each of its rows."""
     return tenders.column(name).take(group)
-
-
-def _requested_items(file_index: int, table: pa.Table) -> pa.Table:
-    """What each cotización asked for: its distinct products (code, text, quantity), numbered."""
-    firsts = table.take(
-        pa.array(_first_of_each(table, ["group", "product_code", "product_text", "quantity"]))
-    )
-    text = column_values.text_or_none
-    return pa.table(
-        {
-            "codigo": firsts.column("codigo"),
-            "line_number": pa.array(_rank_within(firsts.column("group").to_numpy()) + 1),
-            "file_index": pa.array(np.full(firsts.num_rows, file_index, np.int16)),
-            "record": firsts.column("record"),
-            "product_code": firsts.column("product_code"),
-            "name": pc.coalesce(text(firsts.column("product_text")), text(firsts.column("generic_text"))),
-            "quantity": firsts.column("quantity"),
-        }
-    ).select(ITEM_COLUMNS)
 
 
 def _items_text(table: pa.Table) -> pa.Array:
