@@ -7,7 +7,7 @@ import logging
 
 from telegram.ext import Application, CommandHandler
 
-from bot.handlers import welcome
+from bot.handlers import errors, welcome
 from compraagil.config import get_settings
 from compraagil.logs import configure_logging
 
@@ -18,6 +18,7 @@ def build_application(token: str) -> Application:
     application = Application.builder().token(token).build()
     application.add_handler(CommandHandler("start", welcome.start))
     application.add_handler(CommandHandler("ayuda", welcome.help_command))
+    application.add_error_handler(errors.reply_with_error)
     return application
 
 

@@ -6,3 +6,4 @@ WELCOME = (
     "Abre la app para buscar oportunidades: {url}"
 )
 HELP = "Comandos disponibles:\n/start — vincular tu cuenta y ver la bienvenida\n/ayuda — esta ayuda"
+FAILED = "Algo falló de nuestro lado. Intenta de nuevo en un momento."

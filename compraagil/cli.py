@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from compraagil.chile.money import format_count
+from compraagil.errors import CompraAgilError, ConfigurationError
 from compraagil.logs import configure_logging
-from compraagil.preflight import ConfigurationError
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,8 @@ def _stop_services(args: argparse.Namespace) -> int:
 
 
 def _import_files(args: argparse.Namespace) -> int:
-    from compraagil.ingest.cot_import import ImportFailed, import_cot_file
+    from compraagil.errors import ImportFailed
+    from compraagil.ingest.cot_import import import_cot_file
 
     failed = 0
     for path in args.paths:
@@ -84,7 +85,7 @@ def _import_files(args: argparse.Namespace) -> int:
 
 
 def _import_month(args: argparse.Namespace) -> int:
-    from compraagil.ingest.cot_import import ImportFailed
+    from compraagil.errors import ImportFailed
     from compraagil.ingest.download import MonthNotPublished, parse_month
     from compraagil.ingest.months import import_month
 
@@ -148,6 +149,44 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seed_users(args: argparse.Namespace) -> int:
+    from compraagil.accounts.demo import seed_users
+    from compraagil.db import session_scope
+
+    with session_scope() as session:
+        created = seed_users(session=session)
+    for email, plan, password in created:
+        print(f"{plan:<12} {email}  contraseña: {password}")
+    if not created:
+        print("los usuarios de demostración ya existen")
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    import secrets
+
+    from compraagil.accounts.demo import create_account
+    from compraagil.accounts.service import set_staff
+    from compraagil.db import session_scope
+
+    with session_scope() as session:
+        if args.action == "create":
+            password = args.password or secrets.token_urlsafe(12)
+            create_account(
+                session=session,
+                email=args.email,
+                password=password,
+                plan=args.plan,
+                company=args.company,
+                staff=args.staff,
+            )
+            print(f"{args.email} ({args.plan}{', staff' if args.staff else ''}) contraseña: {password}")
+        else:
+            set_staff(session=session, email=args.email, staff=args.action == "staff")
+            print(f"{args.email}: {'staff' if args.action == 'staff' else 'sin staff'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m compraagil", description="CompraAgil")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -181,12 +220,22 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--open", type=int, default=300, help="open tenders to add")
     load = command("load-api-json", _load_api_json, "load API v2 records saved as JSON files")
     load.add_argument("paths", nargs="+", type=Path)
+    command("seed-users", _seed_users, "create one demo user per plan (<plan>@demo.compraagil.cl)")
+    users = command("users", _users, "create an account, or make one staff (admin pages) or not")
+    users.add_argument("action", choices=["create", "staff", "unstaff"])
+    users.add_argument("email")
+    users.add_argument("--password", help="create: the password (default: a random one, printed)")
+    users.add_argument("--plan", default="FREE", choices=["FREE", "EMPRENDEDOR", "PYME", "PROFESIONAL"])
+    users.add_argument("--company", default="", help="create: the company's name")
+    users.add_argument("--staff", action="store_true", help="create: as staff")
     stats = command("stats", _stats, "what the database holds: counts, amounts, months covered")
     stats.add_argument("--json", action="store_true", help="one JSON object, for scripts")
     return parser
 
 
-DATABASE_COMMANDS = frozenset({"import", "import-month", "sync", "load-api-json", "seed", "stats"})
+DATABASE_COMMANDS = frozenset(
+    {"import", "import-month", "sync", "load-api-json", "seed", "stats", "seed-users", "users"}
+)
 """Commands that use the database: its schema is brought up to date before they run."""
 
 
@@ -228,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in DATABASE_COMMANDS:
             _ensure_schema()
         return args.handler(args)
-    except (ConfigurationError, ValueError) as error:
+    except (CompraAgilError, ValueError) as error:
         print(f"error: {_one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

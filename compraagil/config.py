@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from compraagil.errors import ConfigurationError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRET = "change-me"
 
@@ -36,13 +38,34 @@ class Settings(BaseSettings):
     cot_base_url: str = "https://transparenciachc.blob.core.windows.net/trnspchc"
     telegram_token: str | None = None
 
+    smtp_url: str | None = None
+    """smtp://[user:password@]host:port (STARTTLS when offered), or smtps:// for TLS from the start."""
+    mail_from: str = "CompraAgil <no-responder@compraagil.cl>"
+    dev_smtp_port: int = 8025
+    session_days: int = 30
+    verify_link_hours: int = 48
+    reset_link_minutes: int = 60
+    invite_link_days: int = 7
+    login_failures_per_account: int = 5
+    login_failures_per_ip: int = 30
+    login_lockout_minutes: int = 15
+
+    @property
+    def production(self) -> bool:
+        """Whether this runs for real users (secure cookies, HSTS, CORS limited to PUBLIC_URL)."""
+        return self.app_env == "production"
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> "Settings":
         if self.app_env == "production":
             if self.secret_key == PLACEHOLDER_SECRET:
-                raise ValueError("SECRET_KEY must be set to a real secret in production")
+                raise ConfigurationError(
+                    "SECRET_KEY: en producción debe ser un secreto propio, no el valor de ejemplo"
+                )
             if not self.database_url or not self.redis_url:
-                raise ValueError("DATABASE_URL and REDIS_URL are required in production")
+                raise ConfigurationError("DATABASE_URL y REDIS_URL son obligatorias en producción")
+            if not self.smtp_url:
+                raise ConfigurationError("SMTP_URL es obligatoria en producción (correos de las cuentas)")
         return self
 
 

@@ -107,6 +107,8 @@ def run() -> int:
         migrations.upgrade(database_url)
         for summary in seed_if_empty():
             print(summary.line(), flush=True)
+        smtp_url = _start_mail(settings, supervisor)
+        _print_demo_login()
         env = child_environment(
             DATABASE_URL=database_url,
             REDIS_URL=redis_url,
@@ -114,6 +116,7 @@ def run() -> int:
             REFLEX_TELEMETRY_ENABLED="false",
             REFLEX_WEB_WORKDIR=str(settings.data_dir / "web"),
             REFLEX_CHECK_LATEST_VERSION="false",
+            SMTP_URL=smtp_url,
         )
         python = sys.executable
         supervisor.spawn("worker", [python, "-m", "jobs.worker"], env)
@@ -130,6 +133,35 @@ def run() -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         supervisor.stop_all()
         log.info("stopped")
+
+
+def _start_mail(settings: Settings, supervisor: Supervisor) -> str:
+    """SMTP_URL when set; otherwise a local SMTP server that prints each email and keeps it in
+    DATA_DIR/mail/ (development and tests)."""
+    if settings.smtp_url:
+        return settings.smtp_url
+    from compraagil.mail.devserver import start_dev_mail_server
+
+    server = start_dev_mail_server(settings.data_dir / "mail", settings.dev_smtp_port)
+    supervisor.stoppers.append(server.stop)
+    log.info("dev mail server on %s; messages in %s", server.url, server.folder)
+    return server.url
+
+
+def _print_demo_login() -> None:
+    """Create the demo company and user on PROFESIONAL when missing, and print its login that once."""
+    from compraagil.accounts.demo import ensure_demo_account
+    from compraagil.db import session_scope
+
+    with session_scope() as session:
+        created = ensure_demo_account(session=session)
+    if created:
+        email, password = created
+        print(
+            f"\nCuenta de demostración (plan Profesional): {email} / {password}"
+            "\n(se muestra solo esta vez; `python -m compraagil seed-users` crea una por plan)\n",
+            flush=True,
+        )
 
 
 def _web_command(port: int) -> list[str]:

@@ -3,12 +3,44 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, DateTime, Numeric, SmallInteger, Text, func
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Column,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    SmallInteger,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlmodel import Field, SQLModel
 
 
 def _now_column() -> Column:
     return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _server_default(value: str) -> dict:
+    """Column options for a NOT NULL column the database fills with `value` (an SQL literal)."""
+    return {"server_default": text(value)}
+
+
+SEARCH_VECTOR = """setweight(to_tsvector('es_unaccent', coalesce(name, '')), 'A')
+    || setweight(to_tsvector('es_unaccent', coalesce(items_text, '')), 'B')
+    || setweight(to_tsvector('es_unaccent', coalesce(description, '')), 'C')"""
+"""The tenders' weighted Spanish search vector (name, requested items, description), as migrated."""
+
+LINE_LOOKUP_INCLUDE = ["unit_price", "winner", "supplier_id", "buyer_id", "region", "currency"]
+"""What price lookups read from the lines' covering indexes, so they never touch the table."""
 
 
 class Buyer(SQLModel, table=True):
@@ -48,6 +80,14 @@ class Tender(SQLModel, table=True):
     """A Compra Ágil process (cotización), open or past."""
 
     __tablename__ = "tenders"
+    __table_args__ = (
+        Index("tenders_state_closes_at", "state", "closes_at"),
+        Index("tenders_buyer_id", "buyer_id"),
+        Index("tenders_closes_at", "closes_at"),
+        Index("tenders_region_closes_at", "region", "closes_at"),
+        Index("tenders_amount", text("amount_available DESC NULLS LAST")),
+        Index("tenders_search_vector", "search_vector", postgresql_using="gin"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     codigo: str = Field(sa_column=Column(Text, nullable=False, unique=True))
@@ -65,16 +105,30 @@ class Tender(SQLModel, table=True):
     quotes_received: int | None = None
     source: str = Field(sa_column=Column(Text, nullable=False))
     source_changed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    cot_fingerprint: str | None = Field(default=None, sa_column=Column(Text))
+    """A digest of its records in the COT file last imported (a re-import skips it when equal)."""
     updated_at: datetime | None = Field(default=None, sa_column=_now_column())
+    items_text: str | None = Field(default=None, sa_column=Column(Text))
+    """The requested items' names and descriptions, for search."""
+    search_vector: str | None = Field(
+        default=None, sa_column=Column(TSVECTOR, Computed(SEARCH_VECTOR, persisted=True))
+    )
+    search_document: str | None = Field(
+        default=None,
+        sa_column=Column(Text, Computed("fold(name || ' ' || coalesce(items_text, ''))", persisted=True)),
+    )
+    """Name and items folded (lower case, no accents), the text the search vocabulary is made of."""
 
 
 class TenderItem(SQLModel, table=True):
     """A line item requested by a tender."""
 
     __tablename__ = "tender_items"
+    __table_args__ = (UniqueConstraint("tender_id", "line_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    tender_id: int = Field(foreign_key="tenders.id", ondelete="CASCADE")
+    tender_id: int
+    """Its tender's id (no foreign key: items are bulk-written by the importers, see migration 0007)."""
     line_number: int
     product_code: str | None = Field(default=None, sa_column=Column(Text))
     name: str = Field(sa_column=Column(Text, nullable=False))
@@ -103,7 +157,7 @@ class Quote(SQLModel, table=True):
     total: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
     """The quote's total in `currency`, as the source states it."""
     total_clp: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
-    winner: bool = False
+    winner: bool = Field(default=False, sa_column_kwargs=_server_default("false"))
     line_count: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False, server_default="0"))
     import_run_id: int | None = None
 
@@ -113,6 +167,18 @@ class QuoteLine(SQLModel, table=True):
     source gives a line amount (COT gives only the quote's total). Partitioned like `quotes`."""
 
     __tablename__ = "quote_lines"
+    __table_args__ = (
+        Index(
+            "quote_lines_product_lookup", "product_id", "closing_date", postgresql_include=LINE_LOOKUP_INCLUDE
+        ),
+        Index(
+            "quote_lines_price_sample",
+            "product_id",
+            "closing_date",
+            postgresql_include=LINE_LOOKUP_INCLUDE,
+            postgresql_where=text("hashtextextended(tender_codigo, supplier_id) % 20 = 0"),
+        ),
+    )
 
     closing_date: date = Field(primary_key=True)
     tender_codigo: str = Field(sa_column=Column(Text, primary_key=True))
@@ -128,7 +194,7 @@ class QuoteLine(SQLModel, table=True):
     unit_price: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
     amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(18, 4)))
     currency: str = Field(default="CLP", sa_column=Column(Text, nullable=False, server_default="CLP"))
-    winner: bool = False
+    winner: bool = Field(default=False, sa_column_kwargs=_server_default("false"))
     region: int | None = Field(default=None, sa_column=Column(SmallInteger))
     import_run_id: int | None = None
 
@@ -141,15 +207,15 @@ class ImportRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(sa_column=Column(Text, nullable=False))
     kind: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="running", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="running", sa_column=Column(Text, nullable=False, server_default="running"))
     started_at: datetime | None = Field(default=None, sa_column=_now_column())
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
-    rows_read: int = 0
-    rows_inserted: int = 0
-    rows_updated: int = 0
-    rows_unchanged: int = 0
-    rows_duplicates: int = 0
-    rows_rejected: int = 0
+    rows_read: int = Field(default=0, sa_column_kwargs=_server_default("0"))
+    rows_inserted: int = Field(default=0, sa_column_kwargs=_server_default("0"))
+    rows_updated: int = Field(default=0, sa_column_kwargs=_server_default("0"))
+    rows_unchanged: int = Field(default=0, sa_column_kwargs=_server_default("0"))
+    rows_duplicates: int = Field(default=0, sa_column_kwargs=_server_default("0"))
+    rows_rejected: int = Field(default=0, sa_column_kwargs=_server_default("0"))
     error: str | None = Field(default=None, sa_column=Column(Text))
 
 
@@ -174,3 +240,135 @@ class SyncState(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, primary_key=True))
     cursor: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class Company(SQLModel, table=True):
+    """A subscriber: the supplier company its users work for, with its plan."""
+
+    __tablename__ = "companies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rut: str | None = Field(default=None, sa_column=Column(Text, unique=True))
+    """Compact form `76123456-7`; None until the owner fills it in."""
+    name: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    size: str | None = Field(default=None, sa_column=Column(Text))
+    """`mipyme` or `grande`."""
+    regions: list[int] = Field(
+        default_factory=list, sa_column=Column(ARRAY(SmallInteger), nullable=False, server_default="{}")
+    )
+    keywords: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
+    plan: str = Field(default="FREE", sa_column=Column(Text, nullable=False, server_default="FREE"))
+    supplier_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("suppliers.id", ondelete="SET NULL"))
+    )
+    """The supplier with this RUT in the history («Mi historial»), when there is one."""
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class User(SQLModel, table=True):
+    """A person who signs in; belongs to one company as its `owner` or a `member`."""
+
+    __tablename__ = "users"
+    __table_args__ = (Index("ix_users_company_id", "company_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    """Lower-cased."""
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    email_verified_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    company_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False)
+    )
+    role: str = Field(default="owner", sa_column=Column(Text, nullable=False, server_default="owner"))
+    is_staff: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=text("false"))
+    )
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its token is stored; sliding expiry."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_id", "user_id"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    token_hash: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+    last_seen_at: datetime | None = Field(default=None, sa_column=_now_column())
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class UserToken(SQLModel, table=True):
+    """A single-use emailed link (`verify`, `reset`, `email_change`): only its hash is stored."""
+
+    __tablename__ = "user_tokens"
+    __table_args__ = (Index("ix_user_tokens_user_id", "user_id"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    token_hash: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    purpose: str = Field(sa_column=Column(Text, nullable=False))
+    new_email: str | None = Field(default=None, sa_column=Column(Text))
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class Invitation(SQLModel, table=True):
+    """An emailed, single-use invitation to join a company as a member."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_company_id", "company_id"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    token_hash: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    company_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False)
+    )
+    email: str = Field(sa_column=Column(Text, nullable=False))
+    invited_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+
+
+class UsageCounter(SQLModel, table=True):
+    """How much of a metered feature a company used in one period (a Santiago day or month)."""
+
+    __tablename__ = "usage_counters"
+
+    company_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
+    )
+    feature: str = Field(sa_column=Column(Text, primary_key=True))
+    period_start: date = Field(sa_column=Column(Date, primary_key=True))
+    used: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class AuditEntry(SQLModel, table=True):
+    """A change made by staff (a company's plan), with who, when, why, before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    at: datetime | None = Field(default=None, sa_column=_now_column())
+    actor_user_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    action: str = Field(sa_column=Column(Text, nullable=False))
+    target_type: str = Field(sa_column=Column(Text, nullable=False))
+    target_id: int = Field(sa_column=Column(Integer, nullable=False))
+    before: dict | None = Field(default=None, sa_column=Column(JSONB))
+    after: dict | None = Field(default=None, sa_column=Column(JSONB))
+    reason: str = Field(sa_column=Column(Text, nullable=False))

@@ -5,12 +5,9 @@ import redis
 from sqlalchemy.engine import make_url
 
 from compraagil.db import libpq_url, sqlalchemy_url
+from compraagil.errors import ConfigurationError
 
 CONNECT_TIMEOUT_SECONDS = 5
-
-
-class ConfigurationError(RuntimeError):
-    """A setting points at something that does not work; the message says which and why."""
 
 
 def _redacted(url: str) -> str:
@@ -30,7 +27,7 @@ def check_database(url: str) -> str:
             pass
     except (psycopg.Error, ValueError) as error:
         raise ConfigurationError(
-            f"DATABASE_URL: cannot connect to {_redacted(url)}: {_first_line(error)}"
+            f"DATABASE_URL: no se puede conectar a {_redacted(url)}: {_first_line(error)}"
         ) from None
     return url
 
@@ -41,6 +38,6 @@ def check_redis(url: str) -> str:
         redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS).ping()
     except (redis.RedisError, ValueError) as error:
         raise ConfigurationError(
-            f"REDIS_URL: cannot connect to {_redacted(url)}: {_first_line(error)}"
+            f"REDIS_URL: no se puede conectar a {_redacted(url)}: {_first_line(error)}"
         ) from None
     return url

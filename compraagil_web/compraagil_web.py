@@ -4,7 +4,22 @@ import reflex as rx
 
 from compraagil.logs import configure_logging
 from compraagil_web.api import api
-from compraagil_web.pages import home, prices, profiles, search, tender, upcoming  # noqa: F401  (pages register with @rx.page)
+from compraagil_web.pages import (  # noqa: F401  (pages register with @rx.page)
+    admin,
+    crear_cuenta,
+    cuenta,
+    entrar,
+    home,
+    planes,
+    prices,
+    profiles,
+    recuperar,
+    resultados,
+    search,
+    tender,
+    upcoming,
+    verificar,
+)
 
 configure_logging("web")
 

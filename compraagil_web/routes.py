@@ -10,12 +10,19 @@ ACCOUNT = "/cuenta"
 TENDER = "/licitacion/[codigo]"
 BUYER = "/organismo/[buyer_id]"
 SUPPLIER = "/proveedor/[rut]"
+LOGIN = "/entrar"
+SIGNUP = "/crear-cuenta"
+RECOVER = "/recuperar"
+VERIFY = "/verificar"
+PLANS = "/planes"
+ADMIN = "/admin"
+RESULTS = "/resultados"
 
 NAVIGATION = (
     ("Buscar", SEARCH),
     ("Precios", PRICES),
     ("Alertas", ALERTS),
-    ("Cuenta", ACCOUNT),
+    ("Planes", PLANS),
 )
 
 

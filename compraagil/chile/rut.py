@@ -3,11 +3,13 @@
 import re
 from dataclasses import dataclass
 
+from compraagil.errors import InvalidInput
+
 _CLEAN = re.compile(r"[.\s]")
 _SHAPE = re.compile(r"^(\d{1,9})-?([\dK])$")
 
 
-class InvalidRut(ValueError):
+class InvalidRut(InvalidInput):
     """The text is not a RUT, or its check digit is wrong."""
 
 

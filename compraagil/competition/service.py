@@ -112,7 +112,7 @@ def buyer_profile(*, session: Session, buyer_id: int, today: date) -> BuyerProfi
             text(BUYER_SQL), {"buyer_id": buyer_id, "since": today - timedelta(days=WINDOW_DAYS)}
         ).one()
         if row.organismo is None:
-            raise NotFound(f"organismo {buyer_id}")
+            raise NotFound("No encontramos ese organismo. Revisa el enlace o búscalo en Buscar.")
         return BuyerProfile(
             organismo=row.organismo, units=row.units, region=row.region, processes=row.processes,
             spend=float(row.spend), average_quotes=float(row.average_quotes),
@@ -130,7 +130,7 @@ def supplier_profile(*, session: Session, rut: str, today: date) -> SupplierProf
             text("SELECT id, name, rut, size FROM suppliers WHERE rut = :rut"), {"rut": rut}
         ).one_or_none()
         if supplier is None:
-            raise NotFound(f"proveedor {rut}")
+            raise NotFound(f"No encontramos el proveedor con RUT {rut}. Revisa el RUT.")
         row = session.execute(
             text(SUPPLIER_SQL), {"supplier_id": supplier.id, "since": today - timedelta(days=WINDOW_DAYS)}
         ).one()

@@ -2,8 +2,13 @@
 
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from compraagil.errors import InvalidInput
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -66,6 +71,14 @@ FIELD_LABELS = {
     "published_from": "publicada desde", "published_to": "publicada hasta", "closes_from": "cierra desde",
     "closes_to": "cierra hasta", "closes_within_days": "cierra en días", "page": "página", "organismo": "organismo",
 }  # fmt: skip
+
+
+def validated(model: type[ModelT], **fields) -> ModelT:
+    """`model(**fields)`, raising InvalidInput with its first problem in words a user understands."""
+    try:
+        return model(**fields)
+    except ValidationError as error:
+        raise InvalidInput(validation_message(error)) from None
 
 
 def validation_message(error: Exception) -> str:

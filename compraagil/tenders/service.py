@@ -112,7 +112,7 @@ def get_tender(*, session: Session, codigo: str) -> TenderDetail:
         {"codigo": codigo},
     ).one_or_none()
     if tender is None:
-        raise NotFound(codigo)
+        raise NotFound(f"No encontramos la Compra Ágil «{codigo}». Revisa el código o búscala en Buscar.")
     items = session.execute(
         text(
             "SELECT line_number, name, description, quantity, unit FROM tender_items"

@@ -9,13 +9,29 @@ from compraagil.pricing.service import PriceAnalysis
 ACCENT = "#12a594"
 LAYOUT = {
     "separators": ",.",
-    "margin": {"l": 60, "r": 20, "t": 90, "b": 50},
-    "height": 320,
+    "margin": {"l": 60, "r": 16, "t": 56, "b": 130},
+    "height": 380,
     "plot_bgcolor": "white",
     "paper_bgcolor": "white",
     "font": {"family": "system-ui, sans-serif", "size": 12},
 }
 GRID = {"gridcolor": "#eceeee", "zeroline": False}
+LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0,
+    "yref": "container",
+    "yanchor": "bottom",
+    "font": {"size": 11},
+}
+"""Under the x axis, at the bottom of the figure: on a phone its entries wrap into rows that would
+otherwise cover the title."""
+
+
+def _title(text: str) -> dict:
+    """Left-aligned at the top of the figure (not of the plot area), small enough for a phone."""
+    return {"text": text, "x": 0.02, "xanchor": "left", "xref": "container", "font": {"size": 14}}
 
 
 def distribution(analysis: PriceAnalysis) -> go.Figure:
@@ -50,10 +66,10 @@ def distribution(analysis: PriceAnalysis) -> go.Figure:
         else "Sin precios"
     )
     figure.update_layout(
-        title=title,
+        title=_title(title),
         xaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f", **GRID},
         yaxis={"title": "Cotizaciones", **GRID},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        legend=LEGEND,
         **LAYOUT,
     )
     return figure
@@ -72,7 +88,7 @@ def trend(analysis: PriceAnalysis) -> go.Figure:
     else:
         title = "Mediana mensual"
     figure.update_layout(
-        title=title,
+        title=_title(title),
         xaxis={"title": "Mes", **GRID},
         yaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f", **GRID},
         showlegend=False,

@@ -1,44 +1,35 @@
 """Inicio: what CompraAgil holds right now, read live from the database."""
 
-import logging
-
 import reflex as rx
 
 from compraagil.chile.dates import format_datetime
 from compraagil.chile.money import format_count
 from compraagil.dashboard.service import home_figures
-from compraagil.db import session_scope
 from compraagil_web import routes
+from compraagil_web.components.error_state import error_state
 from compraagil_web.components.figure import figure_card
 from compraagil_web.components.layout import page
+from compraagil_web.core_calls import CoreCalls
 
-log = logging.getLogger(__name__)
 
-
-class HomeState(rx.State):
+class HomeState(CoreCalls, rx.State):
     """The home page's figures, already formatted for display."""
 
-    loading: bool = True
-    failed: bool = False
     open_tenders: str = ""
     quotes_in_history: str = ""
     last_import: str = ""
 
     @rx.event
-    def load(self):
-        self.loading = True
-        try:
-            with session_scope() as session:
-                figures = home_figures(session=session)
-        except Exception:
-            log.exception("home figures failed")
-            self.failed, self.loading = True, False
+    async def load(self):
+        self._start()
+        yield
+        figures = await self._call(lambda session: home_figures(session=session))
+        if figures is None:
             return
         prefix = "≈ " if figures.quotes_count_is_estimate else ""
         self.open_tenders = format_count(figures.open_tenders)
         self.quotes_in_history = prefix + format_count(figures.quotes_in_history)
         self.last_import = format_datetime(figures.last_import_at, missing="Sin importaciones aún")
-        self.failed, self.loading = False, False
 
 
 @rx.page(route=routes.HOME, title="CompraAgil · Inteligencia para Compra Ágil", on_load=HomeState.load)
@@ -51,14 +42,7 @@ def home() -> rx.Component:
                 size="4",
                 color_scheme="gray",
             ),
-            rx.cond(
-                HomeState.failed,
-                rx.callout(
-                    "No pudimos leer las cifras en este momento. Intenta recargar en unos segundos.",
-                    icon="triangle_alert",
-                    color_scheme="red",
-                ),
-            ),
+            rx.cond(HomeState.error != "", error_state(HomeState, HomeState.load)),
             rx.grid(
                 figure_card(
                     "Compras Ágiles abiertas",

@@ -1,18 +1,18 @@
 """Precios: what a product sells for, what price wins, and who wins it; the query lives in the URL."""
 
-import logging
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import reflex as rx
-from pydantic import ValidationError
 
 from compraagil.chile.regions import REGIONS
-from compraagil.db import session_scope
+from compraagil.plans.table import Feature
 from compraagil.pricing.service import PriceQuery, analyze_prices
-from compraagil.search.query import validation_message
+from compraagil.search.query import validated
 from compraagil_web import routes
 from compraagil_web.components import price_charts
+from compraagil_web.components.account_ui import upgrade_callout
+from compraagil_web.components.error_state import error_state
 from compraagil_web.components.layout import page
 from compraagil_web.components.price_summary import (
     PriceSummary,
@@ -21,54 +21,53 @@ from compraagil_web.components.price_summary import (
     price_summary,
     summarize,
 )
+from compraagil_web.core_calls import CoreCalls
+from compraagil_web.state import signed_in_user, to_login, use_quota
 
-log = logging.getLogger(__name__)
 
-
-class PricesState(rx.State):
+class PricesState(CoreCalls, rx.State):
     product: str = ""
     region: str = ""
     months: str = "24"
-    loading: bool = False
-    error: str = ""
     summary: PriceSummary = PriceSummary()
     distribution: go.Figure = go.Figure()
     trend: go.Figure = go.Figure()
+    quota_error: str = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        self.quota_error = ""
         params = self.router.url.query_parameters
         self.product = params.get("producto", "")
         self.region = params.get("region", "")
         self.months = params.get("meses", "24")
-        self.error, self.summary = "", PriceSummary()
+        self.summary = PriceSummary()
+        self._start()
         if not self.product:
+            self.loading = False
             return
-        self.loading = True
         yield
-        try:
-            query = PriceQuery(
-                product=self.product,
-                region=int(self.region) if self.region.isdigit() else None,
-                months=int(self.months) if self.months.isdigit() else 24,
-            )
-        except ValidationError as error:
-            self.error, self.loading = validation_message(error), False
+        fields = {
+            "product": self.product,
+            "region": int(self.region) if self.region.isdigit() else None,
+            "months": int(self.months) if self.months.isdigit() else 24,
+        }
+        self.quota_error = await use_quota(user, Feature.PRICE_ANALYSIS)
+        if self.quota_error:
+            self.loading = False
             return
-        try:
-            with session_scope() as session:
-                analysis = analyze_prices(session=session, query=query)
-        except Exception:
-            log.exception("price analysis failed")
-            self.error, self.loading = (
-                "No pudimos calcular los precios. Intenta de nuevo en unos segundos.",
-                False,
-            )
+        analysis = await self._call(
+            lambda session: analyze_prices(session=session, query=validated(PriceQuery, **fields))
+        )
+        if analysis is None:
             return
-        self.summary = summarize(query.product, analysis)
+        self.summary = summarize(analysis.query.product, analysis)
         self.distribution = price_charts.distribution(analysis)
         self.trend = price_charts.trend(analysis)
-        self.loading = False
 
     @rx.event
     def submit(self, form: dict):
@@ -113,7 +112,38 @@ def _form() -> rx.Component:
 
 
 def _suppliers() -> rx.Component:
-    return rx.box(_suppliers_table(), width="100%", overflow_x="auto")
+    """A table on wide screens, one card per supplier on a phone."""
+    return rx.box(
+        rx.tablet_and_desktop(_suppliers_table()),
+        rx.mobile_only(_supplier_cards()),
+        width="100%",
+    )
+
+
+def _supplier_cards() -> rx.Component:
+    return rx.vstack(
+        rx.foreach(
+            PricesState.summary.suppliers,
+            lambda s: rx.card(
+                rx.vstack(
+                    rx.link(s.name, href=s.href, weight="medium"),
+                    rx.text(s.rut, size="1", color_scheme="gray"),
+                    rx.hstack(
+                        rx.text(s.wins, " adjudicaciones · ", s.win_rate, " de éxito", size="2"),
+                        rx.spacer(),
+                        rx.text(s.median, weight="bold"),
+                        width="100%",
+                        wrap="wrap",
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+                width="100%",
+                class_name="supplier-card",
+            ),
+        ),
+        width="100%",
+    )
 
 
 def _suppliers_table() -> rx.Component:
@@ -154,9 +184,9 @@ def _analysis() -> rx.Component:
         rx.vstack(rx.skeleton(rx.box(height="140px"), width="100%"), rx.skeleton(rx.box(height="320px"), width="100%"), width="100%"),
         rx.cond(
             PricesState.error != "",
-            rx.callout(PricesState.error, icon="triangle_alert", color_scheme="red", id="prices-error"),
+            error_state(PricesState, PricesState.load),
             rx.cond(
-                PricesState.product != "",
+                (PricesState.product != "") & (PricesState.quota_error == ""),
                 rx.vstack(
                     price_summary(PricesState.summary),
                     rx.cond(
@@ -185,6 +215,7 @@ def prices_page() -> rx.Component:
         rx.vstack(
             rx.heading("Precios", size="7"),
             _form(),
+            upgrade_callout(PricesState.quota_error),
             _analysis(),
             spacing="4",
             width="100%",

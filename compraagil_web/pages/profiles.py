@@ -1,33 +1,30 @@
 """Organismo and Proveedor: who buys what from whom, and how a supplier fares against the market."""
 
-import logging
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import unquote
 
 import reflex as rx
+from sqlalchemy.orm import Session
 
 from compraagil.chile.dates import SANTIAGO
 from compraagil.chile.money import format_clp, format_count
 from compraagil.chile.regions import REGIONS, SHORT_NAMES
-from compraagil.chile.rut import InvalidRut, format_rut, parse_rut
-from compraagil.competition.service import buyer_profile, supplier_profile
-from compraagil.db import session_scope
-from compraagil.errors import NotFound
+from compraagil.chile.rut import Rut, format_rut, parse_rut
+from compraagil.competition.service import SupplierProfile, buyer_profile, supplier_profile
 from compraagil_web import routes
+from compraagil_web.components.error_state import error_state
 from compraagil_web.components.figure import figure_card
 from compraagil_web.components.layout import page
 from compraagil_web.components.ranked import RankedRow, ranked_list
-
-log = logging.getLogger(__name__)
+from compraagil_web.core_calls import CoreCalls
+from compraagil_web.state import signed_in_user, to_login
 
 
 def _last_segment(path: str) -> str:
     return unquote(path.rstrip("/").rsplit("/", 1)[-1])
 
 
-class BuyerState(rx.State):
-    loading: bool = True
-    found: bool = True
+class BuyerState(CoreCalls, rx.State):
     organismo: str = ""
     subtitle: str = ""
     processes: str = ""
@@ -37,19 +34,20 @@ class BuyerState(rx.State):
     suppliers: list[RankedRow] = []
 
     @rx.event
-    def load(self):
-        self.loading = True
+    async def load(self):
+        if await signed_in_user(self) is None:
+            yield to_login(self)
+            return
+        self._start()
         yield
         key = _last_segment(self.router.url.path)
-        try:
-            with session_scope() as session:
-                profile = buyer_profile(
-                    session=session, buyer_id=int(key), today=datetime.now(SANTIAGO).date()
-                )
-        except (NotFound, ValueError):
-            self.found, self.loading = False, False
+        buyer_id = int(key) if key.isdigit() else 0
+        today = datetime.now(SANTIAGO).date()
+        profile = await self._call(
+            lambda session: buyer_profile(session=session, buyer_id=buyer_id, today=today)
+        )
+        if profile is None:
             return
-        self.found = True
         self.organismo = profile.organismo
         region = REGIONS.get(profile.region, "") if profile.region else ""
         self.subtitle = f"{profile.units} unidad{'es' if profile.units != 1 else ''} de compra · {region}"
@@ -60,12 +58,9 @@ class BuyerState(rx.State):
         self.suppliers = [
             RankedRow(s.name, format_count(s.count), format_clp(s.extra)) for s in profile.suppliers
         ]
-        self.loading = False
 
 
-class SupplierState(rx.State):
-    loading: bool = True
-    found: bool = True
+class SupplierState(CoreCalls, rx.State):
     name: str = ""
     subtitle: str = ""
     quotes: str = ""
@@ -77,19 +72,18 @@ class SupplierState(rx.State):
     buyers: list[RankedRow] = []
 
     @rx.event
-    def load(self):
-        self.loading = True
-        yield
-        try:
-            rut = parse_rut(_last_segment(self.router.url.path))
-            with session_scope() as session:
-                profile = supplier_profile(
-                    session=session, rut=rut.compact, today=datetime.now(SANTIAGO).date()
-                )
-        except (NotFound, InvalidRut):
-            self.found, self.loading = False, False
+    async def load(self):
+        if await signed_in_user(self) is None:
+            yield to_login(self)
             return
-        self.found = True
+        self._start()
+        yield
+        key = _last_segment(self.router.url.path)
+        today = datetime.now(SANTIAGO).date()
+        found = await self._call(lambda session: _supplier_with_rut(session=session, text=key, today=today))
+        if found is None:
+            return
+        rut, profile = found
         self.name = profile.name
         self.subtitle = f"RUT {format_rut(rut)}" + (f" · {profile.size}" if profile.size else "")
         self.quotes = format_count(profile.quotes)
@@ -105,16 +99,21 @@ class SupplierState(rx.State):
             RankedRow(SHORT_NAMES.get(int(r.name), r.name), format_count(r.count)) for r in profile.regions
         ]
         self.buyers = [RankedRow(b.name, format_count(b.count)) for b in profile.buyers]
-        self.loading = False
 
 
-def _frame(state, title, subtitle, figures: rx.Component, lists: rx.Component, missing: str) -> rx.Component:
+def _supplier_with_rut(*, session: Session, text: str, today: date) -> tuple[Rut, SupplierProfile]:
+    """The RUT as typed in the URL (InvalidInput when it is not one) and its supplier's profile."""
+    rut = parse_rut(text)
+    return rut, supplier_profile(session=session, rut=rut.compact, today=today)
+
+
+def _frame(state, title, subtitle, figures: rx.Component, lists: rx.Component) -> rx.Component:
     return page(
         rx.cond(
             state.loading,
             rx.vstack(rx.skeleton(rx.box(height="40px"), width="50%"), rx.skeleton(rx.box(height="200px"), width="100%"), width="100%"),
             rx.cond(
-                state.found,
+                state.error == "",
                 rx.vstack(
                     rx.heading(title, size="7", id="profile-name"),
                     rx.text(subtitle, color_scheme="gray"),
@@ -124,7 +123,7 @@ def _frame(state, title, subtitle, figures: rx.Component, lists: rx.Component, m
                     width="100%",
                     padding_y="1em",
                 ),
-                rx.callout(missing, icon="search_x", id="profile-missing"),
+                error_state(state, state.load),
             ),
         )
     )  # fmt: skip
@@ -151,7 +150,6 @@ def buyer_page() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        "No encontramos ese organismo.",
     )
 
 
@@ -178,5 +176,4 @@ def supplier_page() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        "No encontramos ese proveedor. Revisa el RUT.",
     )

@@ -1,24 +1,21 @@
 """Buscar: Compras Ágiles by text and filters; the whole search lives in the URL, so it can be shared."""
 
 import dataclasses
-import logging
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import reflex as rx
-from pydantic import ValidationError
 
 from compraagil.chile.dates import closing_label, format_datetime
 from compraagil.chile.money import format_clp, format_count
 from compraagil.chile.regions import REGIONS, SHORT_NAMES
-from compraagil.db import session_scope
-from compraagil.search.query import SearchQuery, Sort, validation_message
+from compraagil.search.query import SearchQuery, Sort, validated
 from compraagil.search.service import TenderHit, search_tenders
 from compraagil_web import routes
+from compraagil_web.components.error_state import error_state
 from compraagil_web.components.layout import page
 from compraagil_web.components.tender_list import tender_list
-
-log = logging.getLogger(__name__)
+from compraagil_web.core_calls import CoreCalls
 
 FILTERS = (
     "q",
@@ -90,7 +87,7 @@ def _number(text: str) -> int | None:
     return int(digits) if digits else None
 
 
-class SearchState(rx.State):
+class SearchState(CoreCalls, rx.State):
     """The filters as the URL states them, and the page of results they give."""
 
     text: str = ""
@@ -109,12 +106,11 @@ class SearchState(rx.State):
     rows: list[ResultRow] = []
     total_label: str = ""
     corrected: str = ""
-    error: str = ""
-    loading: bool = False
     has_next: bool = False
 
-    def _query(self) -> SearchQuery:
-        return SearchQuery(
+    def _fields(self) -> dict:
+        """The SearchQuery fields the URL states (validated in the core call)."""
+        return dict(
             text=self.text,
             open_only=self.scope == "abiertas",
             region=int(self.region) if self.region.isdigit() else None,
@@ -128,7 +124,7 @@ class SearchState(rx.State):
         )
 
     @rx.event
-    def load(self):
+    async def load(self):
         params = self.router.url.query_parameters
         self.text = params.get("q", "")
         self.region = params.get("region", "")
@@ -140,23 +136,14 @@ class SearchState(rx.State):
             setattr(self, field, params.get(key, ""))
         self.sort = params.get("orden", Sort.RELEVANCE.value)
         self.page = _number(params.get("pagina", "1")) or 1
-        self.loading, self.error = True, ""
+        self.rows, self.total_label = [], ""
+        self._start()
         yield
-        try:
-            query = self._query()
-        except ValidationError as error:
-            self.error, self.rows, self.total_label, self.loading = validation_message(error), [], "", False
-            return
-        try:
-            with session_scope() as session:
-                result = search_tenders(session=session, query=query)
-        except Exception:
-            log.exception("search failed")
-            self.error, self.rows, self.loading = (
-                "La búsqueda falló. Intenta de nuevo en unos segundos.",
-                [],
-                False,
-            )
+        fields = self._fields()
+        result = await self._call(
+            lambda session: search_tenders(session=session, query=validated(SearchQuery, **fields))
+        )
+        if result is None:
             return
         now = datetime.now(UTC)
         self.rows = [result_row(hit, now) for hit in result.hits]
@@ -165,7 +152,6 @@ class SearchState(rx.State):
         self.total_label = f"{prefix}{format_count(result.total)} {noun}"
         self.corrected = result.corrected_text or ""
         self.has_next = result.page * result.page_size < result.total
-        self.loading = False
 
     def _url(self, **changes: object) -> str:
         values = {
@@ -264,7 +250,7 @@ def results() -> rx.Component:
         rx.vstack(*(rx.skeleton(rx.box(height="56px"), width="100%") for _ in range(5)), width="100%"),
         rx.cond(
             SearchState.error != "",
-            rx.callout(SearchState.error, icon="triangle_alert", color_scheme="red", id="search-error"),
+            error_state(SearchState, SearchState.load),
             rx.cond(
                 SearchState.rows.length() > 0,
                 rx.vstack(

@@ -1,23 +1,23 @@
 """Licitación: one Compra Ágil in full, with price guidance for what it asks for."""
 
 import dataclasses
-import logging
 from datetime import UTC, datetime
 from urllib.parse import unquote
 
 import plotly.graph_objects as go
 import reflex as rx
-from pydantic import ValidationError
 
 from compraagil.chile.dates import closing_label, format_datetime
 from compraagil.chile.money import format_clp, format_quantity
 from compraagil.chile.regions import REGIONS
-from compraagil.db import session_scope
-from compraagil.errors import NotFound
+from compraagil.plans.table import Feature
 from compraagil.pricing.service import PriceQuery, analyze_prices
+from compraagil.search.query import validated
 from compraagil.tenders.service import TenderDetail, get_tender
 from compraagil_web import routes
 from compraagil_web.components import price_charts
+from compraagil_web.components.account_ui import upgrade_callout
+from compraagil_web.components.error_state import error_state
 from compraagil_web.components.layout import page
 from compraagil_web.components.price_summary import (
     PriceSummary,
@@ -26,8 +26,8 @@ from compraagil_web.components.price_summary import (
     price_summary,
     summarize,
 )
-
-log = logging.getLogger(__name__)
+from compraagil_web.core_calls import CoreCalls
+from compraagil_web.state import login_url, signed_in_user, use_quota
 
 
 @dataclasses.dataclass
@@ -77,9 +77,49 @@ def _quote_rows(detail: TenderDetail) -> list[QuoteRow]:
     return rows
 
 
-class TenderState(rx.State):
-    loading: bool = True
-    found: bool = True
+class GuidanceState(CoreCalls, rx.State):
+    """Price guidance for what a tender asks for: its own event, after the tender is on screen."""
+
+    summary: PriceSummary = PriceSummary()
+    prices_link: str = ""
+    distribution: go.Figure = go.Figure()
+    trend: go.Figure = go.Figure()
+    login_href: str = ""
+    quota_error: str = ""
+
+    def _clear(self) -> None:
+        self._start()
+        self.summary, self.prices_link = PriceSummary(), ""
+        self.login_href, self.quota_error = "", ""
+
+    @rx.event
+    async def analyze(self, product: str, buyer_id: int | None, region: int | None):
+        self._clear()
+        if not product:
+            self.loading = False
+            return
+        yield
+        user = await signed_in_user(self)
+        if user is None:
+            self.login_href, self.loading = login_url(self), False
+            return
+        self.quota_error = await use_quota(user, Feature.PRICE_ANALYSIS)
+        if self.quota_error:
+            self.loading = False
+            return
+        fields = {"product": product[:200], "buyer_id": buyer_id, "region": region, "narrow": False}
+        analysis = await self._call(
+            lambda session: analyze_prices(session=session, query=validated(PriceQuery, **fields))
+        )
+        if analysis is None:
+            return
+        self.summary = summarize(analysis.query.product, analysis)
+        self.distribution = price_charts.distribution(analysis)
+        self.trend = price_charts.trend(analysis)
+        self.prices_link = routes.prices_url(analysis.query.product)
+
+
+class TenderState(CoreCalls, rx.State):
     codigo: str = ""
     name: str = ""
     description: str = ""
@@ -96,11 +136,6 @@ class TenderState(rx.State):
     official_url: str = ""
     items: list[ItemRow] = []
     quotes: list[QuoteRow] = []
-    guidance_loading: bool = False
-    summary: PriceSummary = PriceSummary()
-    prices_link: str = ""
-    distribution: go.Figure = go.Figure()
-    trend: go.Figure = go.Figure()
 
     def _show(self, detail: TenderDetail) -> None:
         label, urgency = closing_label(detail.closes_at, datetime.now(UTC))
@@ -125,40 +160,17 @@ class TenderState(rx.State):
         self.quotes = _quote_rows(detail)
 
     @rx.event
-    def load(self):
+    async def load(self):
         codigo = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
-        self.loading, self.found, self.summary = True, True, PriceSummary()
+        self._start()
+        (await self.get_state(GuidanceState))._clear()
         yield
-        try:
-            with session_scope() as session:
-                detail = get_tender(session=session, codigo=codigo)
-        except NotFound:
-            self.found, self.loading, self.codigo = False, False, codigo
+        detail = await self._call(lambda session: get_tender(session=session, codigo=codigo))
+        if detail is None:
             return
         self._show(detail)
-        self.loading, self.guidance_loading = False, True
-        yield
         products = detail.product_names()
-        if products:
-            try:
-                query = PriceQuery(
-                    product=products[0][:200], buyer_id=detail.buyer_id, region=detail.region, narrow=False
-                )
-            except ValidationError:
-                self.guidance_loading = False
-                return
-            try:
-                with session_scope() as session:
-                    analysis = analyze_prices(session=session, query=query)
-            except Exception:
-                log.exception("price guidance failed", extra={"codigo": codigo})
-                self.guidance_loading = False
-                return
-            self.summary = summarize(query.product, analysis)
-            self.distribution = price_charts.distribution(analysis)
-            self.trend = price_charts.trend(analysis)
-            self.prices_link = routes.prices_url(query.product)
-        self.guidance_loading = False
+        yield GuidanceState.analyze(products[0] if products else "", detail.buyer_id, detail.region)
 
 
 def _fact(label: str, value) -> rx.Component:
@@ -221,55 +233,139 @@ def _items() -> rx.Component:
 
 
 def _quotes() -> rx.Component:
+    """The received quotes: a table on wide screens, one card per line on a phone."""
     return rx.cond(
         TenderState.quotes.length() > 0,
         rx.vstack(
             rx.heading("Cotizaciones recibidas", size="4"),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Proveedor"),
-                        rx.table.column_header_cell("Total cotización", justify="end"),
-                        rx.table.column_header_cell("Producto"),
-                        rx.table.column_header_cell("Precio unitario", justify="end"),
-                        rx.table.column_header_cell("Monto línea", justify="end"),
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        TenderState.quotes,
-                        lambda q: rx.table.row(
-                            rx.table.cell(rx.hstack(rx.link(q.supplier, href=q.supplier_href), rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")), rx.cond(q.state != "", rx.badge(q.state, color_scheme="orange")), wrap="wrap")),
-                            rx.table.cell(q.total, justify="end"),
-                            rx.table.cell(q.product),
-                            rx.table.cell(q.unit_price, justify="end"),
-                            rx.table.cell(q.amount, justify="end"),
-                        ),
-                    )
-                ),
-                variant="surface",
-                width="100%",
-            ),
+            rx.tablet_and_desktop(_quotes_table(), width="100%"),
+            rx.mobile_only(_quote_cards(), width="100%"),
             width="100%",
-            overflow_x="auto",
         ),
+    )
+
+
+def _quote_badges(q) -> rx.Component:
+    return rx.fragment(
+        rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")),
+        rx.cond(q.state != "", rx.badge(q.state, color_scheme="orange")),
+    )
+
+
+def _quotes_table() -> rx.Component:
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell("Proveedor"),
+                rx.table.column_header_cell("Total cotización", justify="end"),
+                rx.table.column_header_cell("Producto"),
+                rx.table.column_header_cell("Precio unitario", justify="end"),
+                rx.table.column_header_cell("Monto línea", justify="end"),
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                TenderState.quotes,
+                lambda q: rx.table.row(
+                    rx.table.cell(rx.hstack(rx.link(q.supplier, href=q.supplier_href), _quote_badges(q), wrap="wrap")),
+                    rx.table.cell(q.total, justify="end"),
+                    rx.table.cell(q.product),
+                    rx.table.cell(q.unit_price, justify="end"),
+                    rx.table.cell(q.amount, justify="end"),
+                ),
+            )
+        ),
+        variant="surface",
+        width="100%",
     )  # fmt: skip
+
+
+def _quote_cards() -> rx.Component:
+    return rx.vstack(
+        rx.foreach(
+            TenderState.quotes,
+            lambda q: rx.card(
+                rx.vstack(
+                    rx.cond(
+                        q.supplier != "",
+                        rx.hstack(
+                            rx.link(q.supplier, href=q.supplier_href, weight="medium"),
+                            _quote_badges(q),
+                            rx.spacer(),
+                            rx.text(q.total, weight="bold"),
+                            width="100%",
+                            wrap="wrap",
+                        ),
+                    ),
+                    rx.text(q.product, size="2"),
+                    rx.hstack(
+                        rx.text("Unitario ", q.unit_price, size="1", color_scheme="gray"),
+                        rx.text("Línea ", q.amount, size="1", color_scheme="gray"),
+                        spacing="3",
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+                width="100%",
+                class_name="quote-card",
+            ),
+        ),
+        width="100%",
+    )
 
 
 def _guidance() -> rx.Component:
     return rx.vstack(
         rx.heading("¿A qué precio cotizar?", size="4"),
         rx.cond(
-            TenderState.guidance_loading,
+            GuidanceState.loading,
             rx.skeleton(rx.box(height="140px"), width="100%"),
-            rx.vstack(
-                price_summary(TenderState.summary),
+            rx.cond(
+                GuidanceState.login_href != "",
+                _account_needed(),
                 rx.cond(
-                    TenderState.summary.found,
+                    GuidanceState.quota_error != "",
+                    upgrade_callout(GuidanceState.quota_error),
+                    _guidance_result(),
+                ),
+            ),
+        ),
+        width="100%",
+        spacing="3",
+    )
+
+
+def _account_needed() -> rx.Component:
+    return rx.callout(
+        rx.vstack(
+            rx.text("Crea una cuenta gratis para ver el precio sugerido y quién gana estas compras."),
+            rx.hstack(
+                rx.link(rx.button("Entrar", size="2"), href=GuidanceState.login_href, id="guidance-login"),
+                rx.link(rx.button("Crear cuenta", size="2", variant="soft"), href=routes.SIGNUP),
+                wrap="wrap",
+            ),
+            spacing="2",
+            align="start",
+        ),
+        icon="lock",
+        id="guidance-account-needed",
+        width="100%",
+    )
+
+
+def _guidance_result() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            GuidanceState.error != "",
+            error_state(GuidanceState, TenderState.load),
+            rx.vstack(
+                price_summary(GuidanceState.summary),
+                rx.cond(
+                    GuidanceState.summary.found,
                     rx.vstack(
-                        insight_list(TenderState.summary),
-                        price_charts_grid(TenderState.distribution, TenderState.trend),
-                        rx.link("Explorar estos precios en detalle →", href=TenderState.prices_link),
+                        insight_list(GuidanceState.summary),
+                        price_charts_grid(GuidanceState.distribution, GuidanceState.trend),
+                        rx.link("Explorar estos precios en detalle →", href=GuidanceState.prices_link),
                         width="100%",
                         spacing="3",
                     ),
@@ -278,8 +374,6 @@ def _guidance() -> rx.Component:
                 spacing="3",
             ),
         ),
-        width="100%",
-        spacing="3",
     )
 
 
@@ -290,13 +384,9 @@ def tender_page() -> rx.Component:
             TenderState.loading,
             rx.vstack(rx.skeleton(rx.box(height="40px"), width="60%"), rx.skeleton(rx.box(height="160px"), width="100%"), width="100%", padding_y="1em"),
             rx.cond(
-                TenderState.found,
+                TenderState.error == "",
                 rx.vstack(_details(), _guidance(), _items(), _quotes(), spacing="5", width="100%", padding_y="1em"),
-                rx.callout(
-                    "No encontramos la Compra Ágil «" + TenderState.codigo + "». Revisa el código o búscala en Buscar.",
-                    icon="search_x",
-                    id="tender-missing",
-                ),
+                error_state(TenderState, TenderState.load),
             ),
         )
     )  # fmt: skip

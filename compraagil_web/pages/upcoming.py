@@ -5,10 +5,7 @@ import reflex as rx
 from compraagil_web import routes
 from compraagil_web.components.layout import page
 
-UPCOMING = (
-    (routes.ALERTS, "Alertas", "Avisos de nuevas oportunidades por correo y Telegram."),
-    (routes.ACCOUNT, "Cuenta", "Tu plan, tus pagos y tus datos."),
-)
+UPCOMING = ((routes.ALERTS, "Alertas", "Avisos de nuevas oportunidades por correo y Telegram."),)
 
 
 def _upcoming(title: str, description: str) -> rx.Component:

@@ -1,5 +1,7 @@
 """The whole product as `make run` starts it, in a temporary data folder, and a headless Chromium."""
 
+import hashlib
+import secrets
 import signal
 import subprocess
 import sys
@@ -10,8 +12,9 @@ from pathlib import Path
 
 import httpx
 import psutil
+import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.devservices import free_port
@@ -27,6 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_TIMEOUT_SECONDS = 300
+SESSION_COOKIE = "compraagil_sesion"
+E2E_USER = "e2e-pro@compraagil.cl"
+E2E_PASSWORD = "clave-de-pruebas-para-chromium"
 
 
 @dataclass
@@ -43,6 +49,38 @@ class RunningProduct:
     def database_url(self) -> str:
         return f"postgresql://postgres@/compraagil?host={self.data_dir / 'postgres'}"
 
+    @property
+    def mail_dir(self) -> Path:
+        """Where the dev SMTP server of `make run` keeps each message it receives."""
+        return self.data_dir / "mail"
+
+    def cli(self, *args: str) -> str:
+        """`python -m compraagil ARGS` against this product's database; its output."""
+        env = child_environment(DATABASE_URL=self.database_url, DATA_DIR=str(self.data_dir))
+        done = subprocess.run(
+            [sys.executable, "-m", "compraagil", *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def sign_in(self, context: BrowserContext, email: str = E2E_USER) -> None:
+        """Sign the browser context in as `email` (made on PROFESIONAL when missing) with a fresh
+        session written to the database, as logging in would."""
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM users WHERE email = %s", (email,)).fetchone():
+                self.cli("users", "create", email, "--password", E2E_PASSWORD, "--plan", "PROFESIONAL")
+            token = secrets.token_urlsafe(32)
+            conn.execute(
+                "INSERT INTO user_sessions (token_hash, user_id, expires_at)"
+                " SELECT %s, id, now() + interval '1 day' FROM users WHERE email = %s",
+                (hashlib.sha256(token.encode()).hexdigest(), email),
+            )
+        context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": self.base_url}])
+
     def stop(self) -> int:
         """Ctrl-C, as a person would press it; returns the exit code."""
         self.descendants |= {child.pid for child in psutil.Process(self.process.pid).children(recursive=True)}
@@ -56,9 +94,10 @@ def start_product(data_dir: Path, log_path: Path) -> RunningProduct:
         DATA_DIR=str(data_dir),
         WEB_PORT=str(port),
         EMBEDDED_REDIS_PORT=str(free_port()),
+        DEV_SMTP_PORT=str(free_port()),
         PUBLIC_URL=f"http://localhost:{port}",
     )
-    for variable in ("DATABASE_URL", "REDIS_URL"):
+    for variable in ("DATABASE_URL", "REDIS_URL", "SMTP_URL"):
         env.pop(variable, None)
     log = log_path.open("ab")
     process = subprocess.Popen(
@@ -101,7 +140,17 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, product: RunningProduct) -> Iterator[Page]:
+    """A desktop tab signed in on PROFESIONAL (price pages and profiles need an account)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-CL")
+    product.sign_in(context)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def visitor(browser: Browser) -> Iterator[Page]:
+    """A desktop tab of someone not signed in."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-CL")
     yield context.new_page()
     context.close()

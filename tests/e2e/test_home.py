@@ -51,6 +51,7 @@ def test_navigation_reaches_every_section(product, page):
         ("Buscar", "/buscar"),
         ("Precios", "/precios"),
         ("Alertas", "/alertas"),
+        ("Planes", "/planes"),
         ("Cuenta", "/cuenta"),
     ]:
         page.get_by_role("link", name=label, exact=True).first.click()

@@ -58,7 +58,7 @@ def test_search_explains_empty_and_invalid_queries(product, page):
     page.goto(product.base_url + "/buscar?q=zzzxxqqq&alcance=todas")
     expect(page.locator("#search-empty")).to_contain_text("Sin resultados para «zzzxxqqq»")
     page.goto(product.base_url + "/buscar?q=" + "x" * 300)
-    expect(page.locator("#search-error")).to_contain_text("demasiado larga")
+    expect(page.locator("#page-error")).to_contain_text("demasiado larga")
 
 
 def test_prices_page_answers_first(product, page):
@@ -71,6 +71,7 @@ def test_prices_page_answers_first(product, page):
 def test_pages_fit_a_phone_screen(product, browser):
     codigo, _, _ = an_open_tender(product)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-CL")
+    product.sign_in(context)
     phone = context.new_page()
     overflows = {}
     for path, ready in [

@@ -1,12 +1,14 @@
 """Each integration test starts from empty tables and an empty Redis."""
 
+import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
-from compraagil.db import get_engine
+from compraagil.db import get_engine, libpq_url
 from compraagil.redis_client import get_redis
 
-TABLES = "import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state"
+TABLES = "import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state, audit_log, usage_counters, invitations, user_tokens, user_sessions, users, companies"
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +17,19 @@ def clean_state(services):
     with get_engine().begin() as conn:
         conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
     get_redis().flushdb()
+
+
+@pytest.fixture
+def scratch_database(services):
+    """An empty database `scratch` beside the test one (its URL), dropped afterwards."""
+
+    def on(database: str) -> str:
+        return make_url(services.database_url).set(database=database).render_as_string(hide_password=False)
+
+    admin = libpq_url(on("postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS scratch")
+        conn.execute("CREATE DATABASE scratch")
+    yield on("scratch")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("DROP DATABASE scratch WITH (FORCE)")

@@ -509,9 +509,9 @@ def test_cli_and_job_run_the_same_sync(fake, settings_for, capsys):
     since = (datetime.now(UTC) - timedelta(days=3)).astimezone(SANTIAGO).date()
 
     assert cli.main(["sync", "--since", since.isoformat()]) == 0
-    assert "inserted 12" in capsys.readouterr().out
-    assert "inserted 0 · updated 0" in sync_api(since.isoformat())
-    assert "inserted 0 · updated 0" in sync_api()
+    assert "nuevas 12" in capsys.readouterr().out
+    assert "nuevas 0 · actualizadas 0" in sync_api(since.isoformat())
+    assert "nuevas 0 · actualizadas 0" in sync_api()
 
 
 def test_without_a_ticket_cli_and_job_fail_with_the_same_spanish_message(fake, settings_for, capsys):
@@ -544,7 +544,7 @@ def test_load_api_json_reads_every_shape_people_save(tmp_path, capsys, quiet_cli
         paths[-1].write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
     assert cli.main(["load-api-json", *map(str, paths)]) == 0
-    assert "read 6 · inserted 6" in capsys.readouterr().out
+    assert "leídas 6 · nuevas 6" in capsys.readouterr().out
     assert fetch("SELECT codigo FROM tenders ORDER BY codigo") == [
         ("2318-112-COT26",),
         *[(f"4321-{n}-COT26",) for n in range(1, 6)],

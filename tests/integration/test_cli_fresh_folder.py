@@ -63,8 +63,8 @@ def test_each_command_works_the_first_time(run, tmp_path):
     for result in (loaded, imported, stats):
         assert (result.returncode, errors(result)) == (0, []), result.stderr
         assert "Traceback" not in result.stderr
-    assert loaded.stdout.startswith("run 1 records.json: read 1 · inserted 1")
-    assert imported.stdout.startswith("run 2 COT1_2026-03.csv: read 1 · inserted 1")
+    assert loaded.stdout.startswith("importación 1 records.json: leídas 1 · nuevas 1")
+    assert imported.stdout.startswith("importación 2 COT1_2026-03.csv: leídas 1 · nuevas 1")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     [refusal] = errors(refused)
     assert refusal.startswith("error: licitaciones.csv: faltan columnas obligatorias: CodigoCotizacion")

@@ -2,9 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import psycopg
-import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from compraagil import migrations
 from compraagil.db import get_engine, libpq_url
@@ -72,20 +70,6 @@ def test_money_columns_are_exact_numerics():
         "quote_lines.unit_price": "numeric",
         "tenders.amount_available": "bigint",
     }
-
-
-@pytest.fixture
-def scratch_database(services):
-    def on(database: str) -> str:
-        return make_url(services.database_url).set(database=database).render_as_string(hide_password=False)
-
-    admin = libpq_url(on("postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS scratch")
-        conn.execute("CREATE DATABASE scratch")
-    yield on("scratch")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE scratch WITH (FORCE)")
 
 
 def test_upgrade_downgrade_upgrade(scratch_database):

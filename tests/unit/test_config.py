@@ -1,7 +1,7 @@
 import pytest
-from pydantic import ValidationError
 
 from compraagil.config import Settings
+from compraagil.errors import ConfigurationError
 
 
 @pytest.fixture(autouse=True)
@@ -18,14 +18,14 @@ def test_development_defaults_need_no_secrets():
 
 
 def test_production_refuses_placeholder_secret():
-    with pytest.raises(ValidationError, match="SECRET_KEY"):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY: en producción"):
         Settings(
             _env_file=None, app_env="production", database_url="postgresql://db/x", redis_url="redis://r"
         )
 
 
 def test_production_requires_real_servers():
-    with pytest.raises(ValidationError, match="DATABASE_URL and REDIS_URL"):
+    with pytest.raises(ConfigurationError, match="DATABASE_URL y REDIS_URL son obligatorias"):
         Settings(_env_file=None, app_env="production", secret_key="s3cr3t-value")
 
 

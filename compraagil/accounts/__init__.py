@@ -1,0 +1,1 @@
+"""Accounts: users, sessions, passwords, emailed links, companies and their members, staff admin."""

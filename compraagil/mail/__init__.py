@@ -1,0 +1,1 @@
+"""Email: sending through SMTP_URL, and a local SMTP server for development and tests."""

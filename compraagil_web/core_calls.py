@@ -1,0 +1,55 @@
+"""Core calls from pages: run in a worker thread (never on Reflex's event loop), with a loading flag,
+and any failure turned into a Spanish message for the page (the web door's one translation)."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import reflex as rx
+from sqlalchemy.orm import Session
+
+from compraagil.db import session_scope
+from compraagil.errors import CompraAgilError, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+GENERIC_MESSAGE = "No pudimos cargar esta página. Intenta de nuevo en un momento."
+T = TypeVar("T")
+
+
+def describe(error: Exception) -> tuple[str, bool]:
+    """What a page says about `error`, and whether trying again can help (logged unless it is ours)."""
+    if isinstance(error, CompraAgilError):
+        return error.message, not isinstance(error, NotFound | InvalidInput)
+    log.error("page call failed", exc_info=error)
+    return GENERIC_MESSAGE, True
+
+
+def _in_session(work: Callable[[Session], T]) -> T:
+    with session_scope() as session:
+        return work(session)
+
+
+class CoreCalls(rx.State, mixin=True):
+    """A page state's loading flag and error message; `_call` runs core work off the event loop.
+
+    A load handler sets `loading` with `_start()`, yields (the page shows its skeleton), then awaits
+    `_call(...)`: the result, or None with `error` set (and `loading` cleared either way)."""
+
+    loading: bool = True
+    error: str = ""
+    retryable: bool = False
+
+    def _start(self) -> None:
+        self.loading, self.error = True, ""
+
+    async def _call(self, work: Callable[[Session], T]) -> T | None:
+        """`work(session)` in a worker thread with a session of its own."""
+        try:
+            return await asyncio.to_thread(_in_session, work)
+        except Exception as error:
+            self.error, self.retryable = describe(error)
+            return None
+        finally:
+            self.loading = False

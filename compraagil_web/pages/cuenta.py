@@ -1,0 +1,390 @@
+"""Cuenta: profile, company («Mi historial»), members and invitations, plan and this period's usage,
+and security (password, email, close every session). Every handler re-checks the session and acts
+only on the signed-in user's own company."""
+
+import dataclasses
+import re
+
+import reflex as rx
+
+from compraagil.accounts import companies, service
+from compraagil.accounts.companies import SIZES, AccountOverview
+from compraagil.chile.regions import REGIONS
+from compraagil.plans.table import get_plan
+from compraagil_web import routes
+from compraagil_web.components.account_ui import error_message, field, ok_message
+from compraagil_web.components.layout import page
+from compraagil_web.core_calls import CoreCalls
+from compraagil_web.state import SESSION_COOKIE, AuthState, signed_in_user, to_login
+
+ROLES = {"owner": "Administrador", "member": "Miembro"}
+
+
+@dataclasses.dataclass
+class UsageRow:
+    key: str
+    label: str
+    text: str
+    percent: int
+
+
+@dataclasses.dataclass
+class MemberRow:
+    email: str
+    role: str
+    status: str
+
+
+def _usage_rows(overview: AccountOverview) -> list[UsageRow]:
+    rows = []
+    for line in overview.usage:
+        label = f"{line.label[0].upper()}{line.label[1:]} {line.period}"
+        if line.limit is None:
+            rows.append(UsageRow(line.feature.value, label, f"{line.used} · ilimitado", 0))
+        else:
+            percent = min(100, round(100 * line.used / line.limit))
+            rows.append(UsageRow(line.feature.value, label, f"{line.used} de {line.limit}", percent))
+    return rows
+
+
+class AccountState(CoreCalls, rx.State):
+    email: str = ""
+    role: str = ""
+    is_owner: bool = False
+    plan_name: str = ""
+    plan_price: str = ""
+    usage: list[UsageRow] = []
+    company_name: str = ""
+    rut: str = ""
+    size: str = ""
+    regions: list[str] = []
+    keywords: str = ""
+    history_href: str = ""
+    members: list[MemberRow] = []
+    section: str = ""
+    notice: str = ""
+
+    def _show(self, overview: AccountOverview) -> None:
+        plan = get_plan(overview.company.plan)
+        company = overview.company
+        self.email, self.role, self.is_owner = overview.email, ROLES[overview.role], overview.role == "owner"
+        self.plan_name, self.plan_price = plan.name, plan.price_label
+        self.usage = _usage_rows(overview)
+        self.company_name, self.rut, self.size = company.name, company.rut, company.size
+        self.regions = [str(r) for r in company.regions]
+        self.keywords = ", ".join(company.keywords)
+        self.history_href = routes.supplier_url(company.rut_compact) if company.supplier_id else ""
+        self.members = [
+            MemberRow(m.email, ROLES[m.role], "Confirmado" if m.verified else "Sin confirmar")
+            for m in overview.members
+        ]
+
+    async def _refresh(self, user) -> None:
+        overview = await self._call(
+            lambda session: companies.account_overview(
+                session=session, user_id=user.user_id, company_id=user.company_id
+            )
+        )
+        if overview:
+            self._show(overview)
+
+    def _begin(self, section: str) -> None:
+        self.section, self.notice, self.error = section, "", ""
+
+    @rx.event
+    async def load(self):
+        self._start()
+        self.section, self.notice = "", ""
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        await self._refresh(user)
+
+    @rx.event
+    async def save_company(self, form: dict):
+        self._begin("company")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        regions = [
+            int(key.split("-", 1)[1]) for key in form if key.startswith("region-") and key[7:].isdigit()
+        ]
+        keywords = [k for k in re.split(r"[,\n]", str(form.get("keywords", ""))) if k.strip()]
+        saved = await self._call(
+            lambda session: companies.update_company(
+                session=session,
+                user_id=user.user_id,
+                company_id=user.company_id,
+                name=str(form.get("company_name", "")),
+                rut=str(form.get("rut", "")),
+                size=str(form.get("size", "")),
+                regions=regions,
+                keywords=keywords,
+            )
+        )
+        if saved:
+            await self._refresh(user)
+            self.section, self.notice = "company", "Guardamos los datos de tu empresa."
+
+    @rx.event
+    async def invite(self, form: dict):
+        self._begin("members")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        email = str(form.get("invite_email", ""))
+        await self._call(
+            lambda session: companies.invite_member(
+                session=session, user_id=user.user_id, company_id=user.company_id, email=email
+            )
+        )
+        if not self.error:
+            self.notice = f"Enviamos la invitación a {email.strip().lower()}."
+
+    @rx.event
+    async def change_password(self, form: dict):
+        self._begin("password")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        current, new = str(form.get("current_password", "")), str(form.get("new_password", ""))
+        token = await self._call(
+            lambda session: service.change_password(
+                session=session, user_id=user.user_id, current_password=current, new_password=new
+            )
+        )
+        if token:
+            (await self.get_state(AuthState)).start_session(token)
+            self.notice = "Cambiamos tu contraseña y cerramos las sesiones de otros dispositivos."
+
+    @rx.event
+    async def change_email(self, form: dict):
+        self._begin("email")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        password, new_email = str(form.get("email_password", "")), str(form.get("new_email", ""))
+        await self._call(
+            lambda session: service.request_email_change(
+                session=session, user_id=user.user_id, password=password, new_email=new_email
+            )
+        )
+        if not self.error:
+            self.notice = f"Te enviamos un enlace a {new_email.strip().lower()} para confirmar el cambio."
+
+    @rx.event
+    async def log_out_everywhere(self):
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        await self._call(lambda session: service.log_out_everywhere(session=session, user_id=user.user_id))
+        auth = await self.get_state(AuthState)
+        auth.session_token, auth.signed_in = "", False
+        yield [rx.remove_cookie(SESSION_COOKIE), rx.redirect(routes.LOGIN)]
+
+
+def _section_messages(section: str) -> rx.Component:
+    return rx.cond(
+        AccountState.section == section,
+        rx.vstack(error_message(AccountState.error, id=f"{section}-error"), ok_message(AccountState.notice, id=f"{section}-ok"), width="100%"),
+    )  # fmt: skip
+
+
+def _plan_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text("Tu plan", size="2", color_scheme="gray"),
+                    rx.heading(AccountState.plan_name, size="6", id="account-plan"),
+                    rx.text(AccountState.plan_price, size="2"),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                rx.link(rx.button("Mejorar plan", variant="soft"), href=routes.PLANS),
+                width="100%",
+                align="start",
+            ),
+            rx.foreach(
+                AccountState.usage,
+                lambda row: rx.vstack(
+                    rx.hstack(rx.text(row.label, size="2"), rx.spacer(), rx.text(row.text, size="2", weight="medium"), width="100%"),
+                    rx.progress(value=row.percent, max=100, width="100%"),
+                    spacing="1",
+                    width="100%",
+                    id="usage-" + row.key,
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
+def _region_checkbox(number: int, name: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=f"region-{number}", default_checked=AccountState.regions.contains(str(number))),
+        rx.text(name, as_="span", size="2"),
+        style={"display": "flex", "gap": "0.4em", "align_items": "center"},
+    )  # fmt: skip
+
+
+def _company_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Tu empresa", size="4"),
+            rx.cond(
+                AccountState.history_href != "",
+                rx.link(rx.icon("history", size=16), "Mi historial en Compra Ágil", href=AccountState.history_href, id="my-history"),
+                rx.text("Con el RUT de tu empresa enlazamos tu historial de cotizaciones.", size="2", color_scheme="gray"),
+            ),
+            rx.form(
+                rx.vstack(
+                    field("Razón social", "company_name", default_value=AccountState.company_name, disabled=~AccountState.is_owner),
+                    field("RUT", "rut", default_value=AccountState.rut, placeholder="76.123.456-7", disabled=~AccountState.is_owner),
+                    rx.vstack(
+                        rx.el.label(rx.text("Tamaño", size="2", weight="medium"), html_for="size"),
+                        rx.el.select(
+                            rx.el.option("Sin indicar", value=""),
+                            *(rx.el.option(label, value=value) for value, label in SIZES.items()),
+                            name="size", id="size", default_value=AccountState.size,
+                            style={"padding": "0.45em", "border_radius": "6px", "border": "1px solid var(--gray-a7)"},
+                        ),
+                        spacing="1",
+                    ),
+                    rx.text("Regiones donde vendes", size="2", weight="medium"),
+                    rx.grid(*(_region_checkbox(n, name) for n, name in REGIONS.items()), columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="1", width="100%"),
+                    rx.vstack(
+                        rx.el.label(rx.text("Productos o palabras clave que vendes (separados por coma)", size="2", weight="medium"), html_for="keywords"),
+                        rx.text_area(name="keywords", id="keywords", default_value=AccountState.keywords, width="100%", rows="3"),
+                        spacing="1",
+                        width="100%",
+                    ),
+                    _section_messages("company"),
+                    rx.cond(AccountState.is_owner, rx.button("Guardar empresa", type="submit", id="company-submit")),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=AccountState.save_company,
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
+def _members_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Equipo", size="4"),
+            rx.foreach(
+                AccountState.members,
+                lambda m: rx.hstack(
+                    rx.text(m.email, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
+                    rx.spacer(),
+                    rx.badge(m.role, variant="surface"),
+                    rx.text(m.status, size="1", color_scheme="gray"),
+                    width="100%",
+                    wrap="wrap",
+                    align="center",
+                    class_name="member-row",
+                ),
+            ),
+            rx.cond(
+                AccountState.is_owner,
+                rx.form(
+                    rx.flex(
+                        rx.input(name="invite_email", type="email", placeholder="correo@empresa.cl", aria_label="Correo a invitar", flex="1", min_width="200px", required=True),
+                        rx.button("Invitar", type="submit", id="invite-submit"),
+                        gap="2",
+                        wrap="wrap",
+                        width="100%",
+                    ),
+                    on_submit=AccountState.invite,
+                    reset_on_submit=True,
+                    width="100%",
+                ),
+            ),
+            _section_messages("members"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
+def _security_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Seguridad", size="4"),
+            rx.form(
+                rx.vstack(
+                    field("Contraseña actual", "current_password", type="password", auto_complete="current-password", required=True),
+                    field("Contraseña nueva", "new_password", type="password", auto_complete="new-password", required=True),
+                    _section_messages("password"),
+                    rx.button("Cambiar contraseña", type="submit", id="password-submit"),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=AccountState.change_password,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            rx.divider(),
+            rx.form(
+                rx.vstack(
+                    field("Correo nuevo", "new_email", type="email", required=True),
+                    field("Tu contraseña", "email_password", type="password", auto_complete="current-password", required=True),
+                    _section_messages("email"),
+                    rx.button("Cambiar correo", type="submit", id="email-submit"),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=AccountState.change_email,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            rx.divider(),
+            rx.button("Cerrar sesión en todos los dispositivos", on_click=AccountState.log_out_everywhere, color_scheme="red", variant="soft", id="logout-everywhere"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
+@rx.page(route=routes.ACCOUNT, title="Cuenta · CompraAgil", on_load=AccountState.load)
+def account_page() -> rx.Component:
+    return page(
+        rx.cond(
+            AccountState.loading,
+            rx.vstack(rx.skeleton(rx.box(height="120px"), width="100%"), rx.skeleton(rx.box(height="320px"), width="100%"), width="100%"),
+            rx.vstack(
+                rx.vstack(
+                    rx.heading("Tu cuenta", size="7"),
+                    rx.text(AccountState.email, " · ", AccountState.role, size="2", color_scheme="gray", id="account-email"),
+                    spacing="1",
+                ),
+                rx.cond((AccountState.section == "") & (AccountState.error != ""), error_message(AccountState.error, id="account-error")),
+                rx.grid(
+                    rx.vstack(_plan_card(), _members_card(), spacing="4", width="100%"),
+                    rx.vstack(_company_card(), _security_card(), spacing="4", width="100%"),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+                padding_y="1em",
+            ),
+        )
+    )  # fmt: skip
