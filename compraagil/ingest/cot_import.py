@@ -202,7 +202,8 @@ def _load(
     conn: psycopg.Connection, path: Path, run_id: int, progress: Progress | None, batch_rows: int
 ) -> ImportCounts:
     """Load batches of staged rows as a child process reads and stages them (see staging_process)."""
-    conn.execute("SET temp_buffers = '256MB'")
+    # the staging of a month's file (~1M lines) stays in memory instead of spilling to disk
+    conn.execute("SET temp_buffers = '1GB'")
     conn.execute(STAGING_DDL)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as reject_spool:
         rejects = RejectSink(reject_spool)

@@ -161,11 +161,22 @@ def land_history(conn: psycopg.Connection, run_id: int, months: set[date]) -> tu
     tender_items; returns the lines (inserted, updated)."""
     conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
     fresh = _fresh_months(conn, sorted(months))
-    inserted = 0
+    inserted = upserted = updated = 0
     if fresh:
         inserted = _load_fresh(conn, LINES, run_id, fresh)
         _load_fresh(conn, QUOTES, run_id, fresh)
-    for month in sorted(months.difference(fresh)):
+    if known := sorted(months.difference(fresh)):
+        upserted, updated = _upsert_known(conn, run_id, known, fresh)
+    conn.execute(LAND_ITEMS)
+    return inserted + upserted, updated
+
+
+def _upsert_known(
+    conn: psycopg.Connection, run_id: int, known: list[date], fresh: list[date]
+) -> tuple[int, int]:
+    """Upsert the staged rows of months the history already has; returns the lines (inserted,
+    updated), counting as updated the lines whose tender, supplier or buyer changed."""
+    for month in known:
         for table in (LINES, QUOTES):
             conn.execute("SELECT ensure_month_partition(%s, %s)", (table.name, month))
     conn.execute(
@@ -178,7 +189,7 @@ def land_history(conn: psycopg.Connection, run_id: int, months: set[date]) -> tu
         {"run_id": run_id, "months": fresh},
     )
     conn.execute(_upsert(QUOTES), {"run_id": run_id, "months": fresh})
-    upserted, updated = conn.execute(
+    inserted, updated = conn.execute(
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM landed_lines"
     ).fetchone()
     if conn.execute(
@@ -186,5 +197,4 @@ def land_history(conn: psycopg.Connection, run_id: int, months: set[date]) -> tu
         " OR EXISTS (SELECT FROM changed_buyers)"
     ).fetchone()[0]:
         updated += conn.execute(LINES_TOUCHED_BY_DICTIONARIES, {"fresh": fresh}).fetchone()[0]
-    conn.execute(LAND_ITEMS)
-    return inserted + upserted, updated
+    return inserted, updated
