@@ -124,12 +124,10 @@ class TenderItem(SQLModel, table=True):
     """A line item requested by a tender."""
 
     __tablename__ = "tender_items"
-    __table_args__ = (UniqueConstraint("tender_id", "line_number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    tender_id: int
+    tender_id: int = Field(primary_key=True)
     """Its tender's id (no foreign key: items are bulk-written by the importers, see migration 0007)."""
-    line_number: int
+    line_number: int = Field(primary_key=True)
     product_code: str | None = Field(default=None, sa_column=Column(Text))
     name: str = Field(sa_column=Column(Text, nullable=False))
     description: str | None = Field(default=None, sa_column=Column(Text))
@@ -372,3 +370,39 @@ class AuditEntry(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=Column(JSONB))
     after: dict | None = Field(default=None, sa_column=Column(JSONB))
     reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class PipelineItem(SQLModel, table=True):
+    """A tender a company follows in its pipeline, one per (company, tender), with its status;
+    `status_set_by` is `person` or `outcome` (moved by itself when the history showed the result)."""
+
+    __tablename__ = "pipeline_items"
+    __table_args__ = (
+        UniqueConstraint("company_id", "tender_id", name="pipeline_items_company_tender"),
+        Index("ix_pipeline_items_tender_id", "tender_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), nullable=False)
+    )
+    tender_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("tenders.id", ondelete="CASCADE"), nullable=False)
+    )
+    status: str = Field(
+        default="evaluando", sa_column=Column(Text, nullable=False, server_default="evaluando")
+    )
+    status_set_by: str = Field(
+        default="person", sa_column=Column(Text, nullable=False, server_default="person")
+    )
+    outcome_note: str | None = Field(default=None, sa_column=Column(Text))
+    """Why the outcome moved it, in Spanish («ganó Ferretería Sur»)."""
+    quoted_amount: int | None = Field(default=None, sa_column=Column(BigInteger))
+    """What the company quoted, in CLP."""
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    remind_on: date | None = Field(default=None, sa_column=Column(Date))
+    created_by: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"))
+    )
+    created_at: datetime | None = Field(default=None, sa_column=_now_column())
+    updated_at: datetime | None = Field(default=None, sa_column=_now_column())

@@ -123,6 +123,10 @@ ALTER TABLE import_runs ADD COLUMN rows_duplicates integer NOT NULL DEFAULT 0;
 -- items are written only by the importers, joined from their tender, so they keep no foreign key
 -- (its per-row check took longer than inserting the items themselves).
 ALTER TABLE tender_items DROP CONSTRAINT tender_items_tender_id_fkey;
+-- and they are known by their tender and line: one index to keep, not two and a sequence
+ALTER TABLE tender_items DROP CONSTRAINT tender_items_tender_id_line_number_key;
+ALTER TABLE tender_items DROP COLUMN id;
+ALTER TABLE tender_items ADD PRIMARY KEY (tender_id, line_number);
 
 -- A digest of a COT tender's records as last imported: a re-import skips the cotizaciones whose
 -- records did not change.
@@ -295,6 +299,9 @@ CREATE INDEX quotes_price_sample ON quotes (product_id, closing_date)
 ALTER TABLE import_runs DROP COLUMN rows_duplicates;
 ALTER TABLE tenders DROP COLUMN cot_fingerprint;
 DELETE FROM tender_items i WHERE NOT EXISTS (SELECT 1 FROM tenders t WHERE t.id = i.tender_id);
+ALTER TABLE tender_items DROP CONSTRAINT tender_items_pkey;
+ALTER TABLE tender_items ADD COLUMN id serial PRIMARY KEY;
+ALTER TABLE tender_items ADD CONSTRAINT tender_items_tender_id_line_number_key UNIQUE (tender_id, line_number);
 ALTER TABLE tender_items ADD CONSTRAINT tender_items_tender_id_fkey
     FOREIGN KEY (tender_id) REFERENCES tenders (id) ON DELETE CASCADE;
 """

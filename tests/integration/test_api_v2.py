@@ -298,7 +298,7 @@ def test_every_quote_and_line_of_a_real_record_is_stored_in_clp():
 
 SNAPSHOT = {
     "tenders": "SELECT xmin::text, ctid::text, t.* FROM tenders t ORDER BY id",
-    "tender_items": "SELECT xmin::text, ctid::text, i.* FROM tender_items i ORDER BY id",
+    "tender_items": "SELECT xmin::text, ctid::text, i.* FROM tender_items i ORDER BY tender_id, line_number",
     "quotes": "SELECT xmin::text, ctid::text, q.* FROM quotes q ORDER BY 4, 5, 6",
     "quote_lines": "SELECT xmin::text, ctid::text, l.* FROM quote_lines l ORDER BY 4, 5, 6, 7",
     "buyers": "SELECT xmin::text, b.* FROM buyers b ORDER BY id",
