@@ -240,13 +240,14 @@ DATABASE_COMMANDS = frozenset(
 
 
 def _ensure_schema() -> None:
-    """Migrate the database when it is behind this code's newest revision (e.g. a fresh data folder)."""
+    """Migrate the database when it is behind this code's newest revision (e.g. a fresh data folder);
+    in production say so instead (migrations there are a deploy step)."""
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     from compraagil import migrations
-    from compraagil.config import PROJECT_ROOT
+    from compraagil.config import PROJECT_ROOT, get_settings
     from compraagil.db import get_engine
 
     script = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini")))
@@ -259,6 +260,10 @@ def _ensure_schema() -> None:
         raise ConfigurationError(
             f"la base de datos está en la revisión {', '.join(sorted(current))}, que este código no conoce:"
             " actualice el código"
+        )
+    if get_settings().production:  # a deploy migrates on purpose (compose's `migrate`), never a side effect
+        raise ConfigurationError(
+            "la base de datos no está al día con este código: ejecute `python -m compraagil migrate`"
         )
     log.info("migrating the database before the command", extra={"from": sorted(current)})
     migrations.upgrade()

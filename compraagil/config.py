@@ -2,11 +2,12 @@
 
 import os
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from compraagil.errors import ConfigurationError
 
@@ -49,11 +50,18 @@ class Settings(BaseSettings):
     login_failures_per_account: int = 5
     login_failures_per_ip: int = 30
     login_lockout_minutes: int = 15
+    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
+    """Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed."""
 
     @property
     def production(self) -> bool:
         """Whether this runs for real users (secure cookies, HSTS, CORS limited to PUBLIC_URL)."""
         return self.app_env == "production"
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        return _networks(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> "Settings":
@@ -67,6 +75,16 @@ class Settings(BaseSettings):
             if not self.smtp_url:
                 raise ConfigurationError("SMTP_URL es obligatoria en producción (correos de las cuentas)")
         return self
+
+
+def _networks(text: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """`10.0.0.0/8, 192.168.1.10` as networks; ConfigurationError naming TRUSTED_PROXIES otherwise."""
+    try:
+        return tuple(ip_network(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ConfigurationError(
+            "TRUSTED_PROXIES: escribe direcciones IP o redes (como 10.0.0.0/8) separadas por comas"
+        ) from None
 
 
 @lru_cache

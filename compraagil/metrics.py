@@ -14,6 +14,12 @@ CACHE_REQUESTS = Counter(
     ["kind", "result"],
 )
 JOB_SECONDS = Histogram("compraagil_job_duration_seconds", "Duration of background jobs", ["job"])
+ALERT_MATCHES = Counter("compraagil_alert_matches_total", "Notices created by alerts matching new tenders")
+ALERT_DELIVERIES = Counter(
+    "compraagil_alert_deliveries_total",
+    "Alert and reminder deliveries by channel and outcome (sent, failed, skipped)",
+    ["channel", "outcome"],
+)
 
 
 def render() -> tuple[bytes, str]:

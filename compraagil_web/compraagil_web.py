@@ -6,10 +6,12 @@ from compraagil.logs import configure_logging
 from compraagil_web.api import api
 from compraagil_web.pages import (  # noqa: F401  (pages register with @rx.page)
     admin,
+    alertas,
     crear_cuenta,
     cuenta,
     entrar,
     home,
+    pipeline,
     planes,
     prices,
     profiles,

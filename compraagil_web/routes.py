@@ -17,6 +17,7 @@ VERIFY = "/verificar"
 PLANS = "/planes"
 ADMIN = "/admin"
 RESULTS = "/resultados"
+PIPELINE = "/pipeline"
 
 NAVIGATION = (
     ("Buscar", SEARCH),

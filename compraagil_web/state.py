@@ -6,20 +6,24 @@ data, and send anonymous visitors to Entrar with `to_login(self)`.
 """
 
 import asyncio
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import quote
 
 import reflex as rx
+from sqlalchemy.orm import Session
 
 from compraagil.accounts import service
 from compraagil.accounts.sessions import CurrentUser, resolve_session
-from compraagil.config import get_settings
+from compraagil.config import Settings, get_settings
 from compraagil.db import session_scope
 from compraagil.errors import QuotaExceeded, Unauthorized
-from compraagil.plans.quotas import consume
-from compraagil.plans.table import Feature
 from compraagil_web import routes
+from compraagil_web.core_calls import CoreCalls
 
 SESSION_COOKIE = "compraagil_sesion"
+COOKIE_MAX_AGE = 400 * 24 * 3600
+T = TypeVar("T")
 
 
 def _resolve(token: str) -> CurrentUser | None:
@@ -35,26 +39,29 @@ def _log_out(token: str) -> None:
         service.log_out(session=session, token=token)
 
 
-def _consume(company_id: int, feature: Feature) -> None:
-    with session_scope() as session:
-        consume(session=session, company_id=company_id, feature=feature)
-
-
 def safe_next(path: str) -> str:
-    """A local path to return to after signing in (never another site)."""
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+    """A local path to return to after signing in (never another site: browsers drop tabs and line
+    breaks from URLs, so a slash, a tab and `/evil.example` would lead to `//evil.example`)."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or any(ch <= " " for ch in path):
         return routes.ACCOUNT
     return path
 
 
-class AuthState(rx.State):
-    session_token: str = rx.Cookie(
+def session_cookie(settings: Settings) -> rx.Cookie:
+    """The session cookie: Secure in production, SameSite=Lax. The browser keeps it for as long as
+    browsers allow (400 days): the server decides when its session ends (SESSION_DAYS after the
+    last visit, sliding), so a cookie set at login never cuts a session in use short."""
+    return rx.Cookie(
         "",
         name=SESSION_COOKIE,
-        secure=get_settings().production,
+        secure=settings.production,
         same_site="lax",
-        max_age=get_settings().session_days * 24 * 3600,
+        max_age=COOKIE_MAX_AGE,
     )
+
+
+class AuthState(rx.State):
+    session_token: str = session_cookie(get_settings())
     _user_id: int = 0
     signed_in: bool = False
     email: str = ""
@@ -78,14 +85,18 @@ class AuthState(rx.State):
         """Bring the header's signed-in state up to date."""
         await self.user()
 
+    def forget(self) -> list:
+        """Forget the signed-in user in this tab; the events that drop the cookie and go to Entrar."""
+        self.session_token, self._user_id, self.signed_in, self.email, self.is_staff = "", 0, False, "", False
+        return [rx.remove_cookie(SESSION_COOKIE), rx.redirect(routes.LOGIN)]
+
     @rx.event
     async def log_out(self):
         """End this browser's session on the server and forget its cookie."""
         token = self.session_token
         if token:
             await asyncio.to_thread(_log_out, token)
-        self.session_token, self._user_id, self.signed_in, self.email, self.is_staff = "", 0, False, "", False
-        return [rx.remove_cookie(SESSION_COOKIE), rx.redirect(routes.LOGIN)]
+        return self.forget()
 
 
 async def signed_in_user(state: rx.State) -> CurrentUser | None:
@@ -106,10 +117,18 @@ def to_login(state: rx.State) -> rx.event.EventSpec:
     return rx.redirect(login_url(state))
 
 
-async def use_quota(user: CurrentUser, feature: Feature) -> str:
-    """Count one use of a metered feature: '' when allowed, otherwise the plan's Spanish message."""
-    try:
-        await asyncio.to_thread(_consume, user.company_id, feature)
-    except QuotaExceeded as error:
-        return error.message
-    return ""
+async def within_quota(state: CoreCalls, work: Callable[[Session], T]) -> T | None:
+    """`state._call(work)` for work a plan's quota counts: a used-up quota goes to `state.quota_error`
+    (the «Mejorar plan» callout) instead of the page's error."""
+    refusals: list[str] = []
+
+    def counted(session: Session) -> T | None:
+        try:
+            return work(session)
+        except QuotaExceeded as error:
+            refusals.append(error.message)
+            return None
+
+    result = await state._call(counted)
+    state.quota_error = refusals[0] if refusals else ""
+    return result

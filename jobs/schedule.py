@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rq_scheduler import Scheduler
 
+from compraagil.alerts.logic import DIGEST_CRON_UTC
 from compraagil.config import get_settings
 from compraagil.logs import configure_logging
 from compraagil.redis_client import get_redis
@@ -40,6 +41,20 @@ def periodic_jobs() -> list[PeriodicJob]:
             "jobs.tasks.imports.import_newest_month",
             queues.SCRAPING,
             True,
+        ),
+        PeriodicJob(
+            PREFIX + "accounts-cleanup", "30 7 * * *", "jobs.tasks.accounts.delete_expired_accounts_data"
+        ),
+        PeriodicJob(PREFIX + "alerts-match", "* * * * *", "jobs.tasks.alerts.match_alerts", queues.ALERTS),
+        PeriodicJob(
+            PREFIX + "alerts-digest",
+            DIGEST_CRON_UTC,
+            "jobs.tasks.alerts.deliver_daily_digest",
+            queues.ALERTS,
+            True,
+        ),
+        PeriodicJob(
+            PREFIX + "deadline-reminders", "*/15 * * * *", "jobs.tasks.alerts.remind_deadlines", queues.ALERTS
         ),
     ]
     if get_settings().mercadopublico_ticket:

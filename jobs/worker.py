@@ -12,12 +12,14 @@ from rq import Worker
 from compraagil.logs import configure_logging
 from compraagil.redis_client import get_redis
 from jobs.queues import QUEUE_NAMES, get_queue
+from jobs.tasks import alerts, pipeline
 
 log = logging.getLogger(__name__)
 
 PRELOAD = (
     "jobs.tasks.health",
     "jobs.tasks.imports",
+    "jobs.tasks.alerts",
     "compraagil.db",
     "sqlalchemy.dialects.postgresql.psycopg",
 )
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     configure_logging("worker")
     preload()
+    pipeline.register_after_import()
+    alerts.register_after_import()
     queues = [get_queue(name.strip()) for name in args.queues.split(",") if name.strip()]
     log.info("worker starting", extra={"queues": [q.name for q in queues]})
     Worker(queues, connection=get_redis()).work(with_scheduler=True, burst=args.burst)

@@ -1,15 +1,16 @@
-"""Companies: the owner fills in its data and invites members; every read and change is scoped to
-the caller's own company (another company's id answers NotFound, as if it did not exist)."""
+"""Companies: the owner fills in its data, invites members, changes their roles and removes them;
+every read and change is scoped to the caller's own company (another company's id answers NotFound,
+as if it did not exist), and a company never loses its last owner."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from compraagil.accounts import mails
 from compraagil.accounts.emails import normalize_email
-from compraagil.accounts.tokens import new_token
+from compraagil.accounts.tokens import hash_token, new_token
 from compraagil.chile.regions import REGIONS
 from compraagil.chile.rut import InvalidRut, format_rut, parse_rut
 from compraagil.config import get_settings
@@ -18,6 +19,7 @@ from compraagil.models import Company, Invitation, Supplier, User
 from compraagil.plans.quotas import UsageLine, usage
 
 SIZES = {"mipyme": "MiPyme", "grande": "Grande"}
+ROLES = ("owner", "member")
 MAX_KEYWORDS = 50
 
 
@@ -149,6 +151,115 @@ def invite_member(*, session: Session, user_id: int, company_id: int, email: str
     )
     session.flush()
     mails.send_invitation(to=email, company=session.get(Company, company_id).name, token=token)
+
+
+def _lock_company(session: Session, company_id: int) -> None:
+    """Serialise changes to a company's members (so two owners cannot both step down at once)."""
+    session.execute(select(Company.id).where(Company.id == company_id).with_for_update())
+
+
+def _keeps_an_owner(session: Session, company_id: int, without: int) -> bool:
+    others = session.execute(
+        select(func.count())
+        .select_from(User)
+        .where(User.company_id == company_id, User.role == "owner", User.id != without)
+    ).scalar_one()
+    return others > 0
+
+
+def _require_another_owner(session: Session, company_id: int, member: User) -> None:
+    if member.role == "owner" and not _keeps_an_owner(session, company_id, member.id):
+        raise InvalidInput("La empresa no puede quedar sin administrador: nombra antes a otro.")
+
+
+def change_role(*, session: Session, user_id: int, company_id: int, member_id: int, role: str) -> str:
+    """Make a member of the company an owner or a member (owner only); returns their email."""
+    if role not in ROLES:
+        raise InvalidInput("El rol debe ser administrador o miembro.")
+    _lock_company(session, company_id)
+    _owner(session, user_id, company_id)
+    member = _member(session, member_id, company_id)
+    if role == "member":
+        _require_another_owner(session, company_id, member)
+    member.role = role
+    session.flush()
+    return member.email
+
+
+def remove_member(*, session: Session, user_id: int, company_id: int, member_id: int) -> str:
+    """Take someone out of the company (owner only); their account stays, with an empty company of
+    its own, so another company can invite them. Returns their email."""
+    _lock_company(session, company_id)
+    _owner(session, user_id, company_id)
+    member = _member(session, member_id, company_id)
+    _require_another_owner(session, company_id, member)
+    own = Company()
+    session.add(own)
+    session.flush()
+    member.company_id, member.role = own.id, "owner"
+    session.flush()
+    return member.email
+
+
+def _open_invitation(session: Session, token: str, email: str) -> Invitation:
+    """The unused, unexpired invitation for `email`, locked; InvalidInput when it cannot be used."""
+    invitation = session.execute(
+        select(Invitation)
+        .where(
+            Invitation.token_hash == hash_token(token),
+            Invitation.accepted_at.is_(None),
+            Invitation.expires_at > datetime.now(UTC),
+        )
+        .with_for_update()
+    ).scalar_one_or_none()
+    if invitation is None:
+        raise InvalidInput("La invitación no es válida, ya se usó o venció. Pide una nueva.")
+    if invitation.email != email:
+        raise InvalidInput(f"Esta invitación es para {invitation.email}: úsala con ese correo.")
+    return invitation
+
+
+def check_invitation(*, session: Session, token: str, email: str) -> None:
+    """Raise InvalidInput unless the invitation is open and for `email` (nothing is changed)."""
+    _open_invitation(session, token, email)
+
+
+def claim_invitation(*, session: Session, token: str, email: str) -> int:
+    """Mark the invitation for `email` used; returns its company; InvalidInput when it cannot be used."""
+    invitation = _open_invitation(session, token, email)
+    invitation.accepted_at = datetime.now(UTC)
+    return invitation.company_id
+
+
+def _has_a_company(session: Session, user: User) -> bool:
+    """Whether the user's company is a real one: it has a RUT, a paid plan or other people."""
+    company = session.get(Company, user.company_id)
+    others = session.execute(
+        select(func.count()).select_from(User).where(User.company_id == company.id, User.id != user.id)
+    ).scalar_one()
+    return company.rut is not None or company.plan != "FREE" or others > 0
+
+
+def accept_invitation(*, session: Session, user_id: int, token: str) -> str:
+    """Join the inviting company as a member, for an account that has no company yet (its empty one
+    is removed); returns the company's name."""
+    user = session.execute(select(User).where(User.id == user_id).with_for_update()).scalar_one_or_none()
+    if user is None:
+        raise NotFound("No encontramos tu cuenta.")
+    invitation = _open_invitation(session, token, user.email)
+    if invitation.company_id == user.company_id:
+        raise InvalidInput("Ya eres parte de esta empresa.")
+    if _has_a_company(session, user):
+        raise InvalidInput(
+            "Tu cuenta ya pertenece a una empresa en CompraAgil y no puede unirse a otra:"
+            " pide que te inviten con otro correo."
+        )
+    invitation.accepted_at = datetime.now(UTC)
+    empty, company_id = user.company_id, invitation.company_id
+    user.company_id, user.role = company_id, "member"
+    session.flush()
+    session.execute(delete(Company).where(Company.id == empty))
+    return session.get(Company, company_id).name
 
 
 @dataclass(frozen=True)

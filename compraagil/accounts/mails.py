@@ -77,5 +77,7 @@ def send_invitation(*, to: str, company: str, token: str) -> None:
         to,
         f"Te invitaron a {company or 'una empresa'} en CompraAgil",
         f"Hola:\n\nTe invitaron a unirte a {company or 'una empresa'} en CompraAgil. Crea tu cuenta con este"
-        f" enlace (vale {days} días y sirve una sola vez):\n\n{link('/crear-cuenta', invitacion=token)}",
+        f" enlace (vale {days} días y sirve una sola vez):\n\n{link('/crear-cuenta', invitacion=token)}"
+        f"\n\nYa tengo cuenta (sin empresa todavía): entra y acepta la invitación aquí:\n\n"
+        f"{link('/cuenta', invitacion=token)}",
     )

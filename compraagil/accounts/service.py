@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from compraagil.accounts import links, mails, sessions, throttle
+from compraagil.accounts.companies import check_invitation, claim_invitation
 from compraagil.accounts.emails import normalize_email
 from compraagil.accounts.passwords import (
     check_new_password,
@@ -18,10 +19,9 @@ from compraagil.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
-from compraagil.accounts.tokens import hash_token
 from compraagil.config import get_settings
 from compraagil.errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from compraagil.models import Company, Invitation, User
+from compraagil.models import Company, User
 
 WRONG_CREDENTIALS = "Correo o contraseña incorrectos."
 
@@ -41,26 +41,6 @@ def _verify_lifetime() -> timedelta:
     return timedelta(hours=get_settings().verify_link_hours)
 
 
-def _accept_invitation(session: Session, token: str, email: str) -> int:
-    """The company the invitation is for, marking it used; InvalidInput when it cannot be used."""
-    now = datetime.now(UTC)
-    invitation = session.execute(
-        select(Invitation)
-        .where(
-            Invitation.token_hash == hash_token(token),
-            Invitation.accepted_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .with_for_update()
-    ).scalar_one_or_none()
-    if invitation is None:
-        raise InvalidInput("La invitación no es válida, ya se usó o venció. Pide una nueva.")
-    if invitation.email != email:
-        raise InvalidInput(f"Esta invitación es para {invitation.email}: crea la cuenta con ese correo.")
-    invitation.accepted_at = now
-    return invitation.company_id
-
-
 def sign_up(
     *, session: Session, email: str, password: str, company_name: str = "", invitation: str = ""
 ) -> None:
@@ -68,14 +48,19 @@ def sign_up(
     email = normalize_email(email)
     check_new_password(password, email=email)
     password_hash = hash_password(password)
+    if invitation:  # first, so only the holder of a valid invitation learns the email has an account
+        check_invitation(session=session, token=invitation, email=email)
     if _user_by_email(session, email) is not None:
         if invitation:
-            raise InvalidInput("Este correo ya tiene una cuenta: entra con ella o usa otro correo.")
+            raise InvalidInput(
+                "Este correo ya tiene una cuenta: entra con ella y acepta la invitación desde el enlace"
+                " «Ya tengo cuenta» del correo."
+            )
         mails.send_account_exists(to=email)
         return
     if invitation:
         company_id, role, verified = (
-            _accept_invitation(session, invitation, email),
+            claim_invitation(session=session, token=invitation, email=email),
             "member",
             datetime.now(UTC),
         )
@@ -148,8 +133,8 @@ def request_password_reset(*, session: Session, email: str) -> None:
     """Email a reset link when the address has an account; says nothing either way."""
     email = normalize_email(email)
     user = _user_by_email(session, email)
+    verify_password(dummy_hash(), email)  # the same work whether or not the address has an account
     if user is None:
-        verify_password(dummy_hash(), email)
         return
     token = links.issue_link(
         session=session,

@@ -84,9 +84,3 @@ def revoke_session(*, session: Session, token: str) -> None:
 def revoke_all_sessions(*, session: Session, user_id: int) -> int:
     """End every session of the user (password change, «cerrar sesión en todos los dispositivos»)."""
     return session.execute(delete(UserSession).where(UserSession.user_id == user_id)).rowcount
-
-
-def delete_expired_sessions(*, session: Session, now: datetime | None = None) -> int:
-    """Remove sessions past their expiry (housekeeping)."""
-    now = now or datetime.now(UTC)
-    return session.execute(delete(UserSession).where(UserSession.expires_at <= now)).rowcount

@@ -82,7 +82,7 @@ market AS (
            percentile_cont(0.5) WITHIN GROUP (ORDER BY q.unit_price) AS median
     FROM quote_lines q
     WHERE q.product_id IN (SELECT DISTINCT product_id FROM lines) AND q.closing_date >= :since
-      AND q.unit_price > 0
+      AND q.unit_price > 0 AND q.currency = 'CLP'
     GROUP BY 1, 2
 )
 SELECT
@@ -96,7 +96,7 @@ SELECT
         JOIN buyers bu ON bu.id = o.buyer_id GROUP BY bu.organismo ORDER BY 2 DESC LIMIT 8) b) AS buyers,
     (SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY h.unit_price / m.median) - 1) * 100
      FROM lines h JOIN market m ON m.product_id = h.product_id AND m.month = date_trunc('month', h.closing_date)
-     WHERE h.unit_price > 0) AS price_position
+     WHERE h.unit_price > 0 AND h.currency = 'CLP') AS price_position
 """
 
 

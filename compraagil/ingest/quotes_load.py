@@ -10,10 +10,13 @@ COT's MontoTotal is a quote's total: it lands on the quote (`quotes.total`), nev
 a quote of a single line also gives that line's unit price (total ÷ quantity).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 import psycopg
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,36 @@ WHERE date_trunc('month', s.closing_date)::date <> ALL(%(fresh)s::date[])
                     AND l.quote_number = s.quote_number AND l.line_number = s.line_number)
 """
 """Lines whose own values did not change but whose tender, supplier or buyer did: updated too."""
+
+LANDED_COTIZACIONES = """
+SELECT DISTINCT codigo, closing_date FROM stage_quotes q
+WHERE NOT EXISTS (SELECT 1 FROM unchanged_cotizaciones u WHERE u.codigo = q.codigo)
+  AND date_trunc('month', q.closing_date)::date <> ALL(%(fresh)s::date[])
+"""
+
+DROP_STALE = (
+    f"""
+DELETE FROM quote_lines l USING ({LANDED_COTIZACIONES}) c
+WHERE l.tender_codigo = c.codigo AND l.closing_date = c.closing_date
+  AND NOT EXISTS (SELECT 1 FROM stage_lines s JOIN suppliers sup ON sup.rut = s.supplier_rut
+                  WHERE s.codigo = l.tender_codigo AND s.closing_date = l.closing_date AND sup.id = l.supplier_id
+                    AND s.quote_number = l.quote_number AND s.line_number = l.line_number)
+""",
+    f"""
+DELETE FROM quotes q USING ({LANDED_COTIZACIONES}) c
+WHERE q.tender_codigo = c.codigo AND q.closing_date = c.closing_date
+  AND NOT EXISTS (SELECT 1 FROM stage_quotes s JOIN suppliers sup ON sup.rut = s.supplier_rut
+                  WHERE s.codigo = q.tender_codigo AND s.closing_date = q.closing_date AND sup.id = q.supplier_id
+                    AND s.quote_number = q.quote_number)
+""",
+    """
+DELETE FROM tender_items i USING tenders t, (SELECT codigo, max(line_number) AS last FROM stage_items GROUP BY codigo) s
+WHERE t.codigo = s.codigo AND t.source = 'cot' AND i.tender_id = t.id AND i.line_number > s.last
+  AND NOT EXISTS (SELECT 1 FROM unchanged_cotizaciones u WHERE u.codigo = s.codigo)
+""",
+)
+"""A cotización landed again (its records changed) keeps only the quotes, lines and items its
+records now have: those the source dropped are deleted (within the partition of its closing date)."""
 
 LAND_ITEMS = """
 INSERT INTO tender_items (tender_id, line_number, product_code, name, quantity)
@@ -197,4 +230,10 @@ def _upsert_known(
         " OR EXISTS (SELECT FROM changed_buyers)"
     ).fetchone()[0]:
         updated += conn.execute(LINES_TOUCHED_BY_DICTIONARIES, {"fresh": fresh}).fetchone()[0]
+    dropped = [conn.execute(statement, {"fresh": fresh}).rowcount for statement in DROP_STALE]
+    if any(dropped):
+        log.info(
+            "rows the source no longer has",
+            extra=dict(zip(("lines", "quotes", "items"), dropped, strict=True)),
+        )
     return inserted, updated

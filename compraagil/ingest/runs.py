@@ -7,7 +7,7 @@ from typing import IO
 
 import psycopg
 
-from compraagil import cache
+from compraagil import after_import, cache
 from compraagil.metrics import IMPORT_ROWS
 from compraagil.search import vocabulary
 
@@ -77,10 +77,12 @@ def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, m
 
 
 def landed(counts: ImportCounts) -> None:
-    """After a run's commit: the search vocabulary follows the new data, cached figures are dropped."""
+    """After a run's commit: the search vocabulary follows the new data, cached figures are dropped,
+    then the registered «after import» steps run (`compraagil.after_import`)."""
     if counts.inserted or counts.updated:
         vocabulary.refresh()
         cache.invalidate()
+        after_import.run(counts)
 
 
 def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:

@@ -16,11 +16,12 @@ TIMEOUT_SECONDS = 10
 
 
 def build_message(*, to: str, subject: str, body: str) -> EmailMessage:
-    """The message as it is sent: from MAIL_FROM, UTF-8 plain text."""
+    """The message as it is sent: from MAIL_FROM, UTF-8 plain text (a subject on one line, whatever
+    names it carries)."""
     message = EmailMessage()
     message["From"] = get_settings().mail_from
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = " ".join(subject.split())
     message.set_content(body)
     return message
 
@@ -61,7 +62,7 @@ def send_mail_in_background(*, to: str, subject: str, body: str) -> threading.Th
     def send() -> None:
         try:
             send_mail(to=to, subject=subject, body=body)
-        except ConfigurationError:
+        except Exception:  # a thread of its own: nobody else would hear of the failure
             log.exception("background email failed")
 
     thread = threading.Thread(target=send, name="send-mail", daemon=True)

@@ -2,9 +2,13 @@
 
 Metered features are counted per company and per Santiago day or month with one atomic statement
 (`INSERT … ON CONFLICT … DO UPDATE … WHERE used < limit RETURNING`): concurrent requests can never
-pass the limit together nor lose a count. Each consumption commits on its own.
+pass the limit together nor lose a count. Each consumption commits on its own. Work that fails by
+our fault (not the user's) gives its use back (`metered`).
 """
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -12,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from compraagil.errors import NotFound, QuotaExceeded
+from compraagil.errors import CompraAgilError, NotFound, QuotaExceeded
 from compraagil.models import Company, UsageCounter
 from compraagil.plans.table import (
     FEATURES,
@@ -24,6 +28,8 @@ from compraagil.plans.table import (
     next_plan_giving_more,
 )
 
+log = logging.getLogger(__name__)
+
 SANTIAGO = ZoneInfo("America/Santiago")
 
 _CONSUME = text(
@@ -33,6 +39,13 @@ _CONSUME = text(
     DO UPDATE SET used = usage_counters.used + 1
     WHERE CAST(:limit AS integer) IS NULL OR usage_counters.used < CAST(:limit AS integer)
     RETURNING used
+    """
+)
+
+_RELEASE = text(
+    """
+    UPDATE usage_counters SET used = used - 1
+    WHERE company_id = :company_id AND feature = :feature AND period_start = :period AND used > 0
     """
 )
 
@@ -90,6 +103,40 @@ def consume(
     return None if limit is None else limit - used
 
 
+def release(*, session: Session, company_id: int, feature: Feature, now: datetime | None = None) -> None:
+    """Give back one use counted in the period of `now` (atomic, never below 0); commits on its own."""
+    period = period_start(FEATURES[feature].kind, now or datetime.now(SANTIAGO))
+    session.execute(_RELEASE, {"company_id": company_id, "feature": feature.value, "period": period})
+    session.commit()
+
+
+def _users_fault(error: Exception) -> bool:
+    """Whether a failure comes from what the user asked (a 4xx core error), not from us."""
+    return isinstance(error, CompraAgilError) and error.http_status < 500
+
+
+@contextmanager
+def metered(*, session: Session, company_id: int, feature: Feature) -> Iterator[int | None]:
+    """Count one use for the work inside the block (yields how many are left); give it back when that
+    work fails by our fault (database down, a bug), not when the user asked for something invalid."""
+    now = datetime.now(SANTIAGO)
+    left = consume(session=session, company_id=company_id, feature=feature, now=now)
+    try:
+        yield left
+    except Exception as error:
+        if not _users_fault(error):
+            _give_back(session, company_id, feature, now)
+        raise
+
+
+def _give_back(session: Session, company_id: int, feature: Feature, now: datetime) -> None:
+    session.rollback()
+    try:
+        release(session=session, company_id=company_id, feature=feature, now=now)
+    except Exception as error:
+        log.warning("could not give a use back", extra={"feature": feature.value, "error": str(error)})
+
+
 def require_included(*, session: Session, company_id: int, feature: Feature) -> None:
     """QuotaExceeded unless the company's plan includes the feature."""
     plan = _plan_of(session, company_id)
@@ -105,6 +152,13 @@ def require_below_cap(*, session: Session, company_id: int, feature: Feature, cu
         raise QuotaExceeded(upgrade_message(plan, feature, used_up=False))
     if limit is not None and current >= limit:
         raise QuotaExceeded(upgrade_message(plan, feature, used_up=True))
+
+
+def cap_of(*, session: Session, company_id: int, feature: Feature) -> int | None:
+    """How many of a capped feature the company's plan lets it keep (None: no limit; 0: not included)."""
+    if FEATURES[feature].kind is not Kind.CAP:
+        raise ValueError(f"{feature} is not a cap")
+    return _plan_of(session, company_id).limit(feature)
 
 
 @dataclass(frozen=True)

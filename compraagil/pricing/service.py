@@ -9,6 +9,8 @@ from sqlmodel import Session
 
 from compraagil import cache
 from compraagil.chile.dates import SANTIAGO
+from compraagil.plans.quotas import metered
+from compraagil.plans.table import Feature
 from compraagil.pricing import logic
 
 MATCHED_PRODUCTS = 50
@@ -261,3 +263,10 @@ def analyze_prices(*, session: Session, query: PriceQuery, today: date | None = 
     today = today or datetime.now(SANTIAGO).date()
     params = {**query.model_dump(), "today": today.isoformat()}
     return cache.cached("price", params, PriceAnalysis, lambda: _analyze(session, query, today))
+
+
+def metered_price_analysis(*, session: Session, company_id: int, query: PriceQuery) -> PriceAnalysis:
+    """`analyze_prices` counted against the company's daily quota (an already validated query; a
+    failure on our side gives the use back)."""
+    with metered(session=session, company_id=company_id, feature=Feature.PRICE_ANALYSIS):
+        return analyze_prices(session=session, query=query)

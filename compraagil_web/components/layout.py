@@ -2,19 +2,69 @@
 
 import reflex as rx
 
+from compraagil.alerts.service import unread_count
 from compraagil_web import routes
-from compraagil_web.state import AuthState
+from compraagil_web.core_calls import CoreCalls
+from compraagil_web.state import AuthState, signed_in_user
 
 
 def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, size="3", weight="medium", color_scheme="gray", high_contrast=True)
 
 
+class BellState(CoreCalls, rx.State):
+    """The signed-in user's unread alerts, for the bell in the header."""
+
+    unread: int = 0
+
+    @rx.event
+    async def refresh(self):
+        user = await signed_in_user(self)
+        if user is None:
+            self.unread = 0
+            return
+        count = await self._call(lambda session: unread_count(session=session, user_id=user.user_id))
+        self.unread = count or 0
+
+
+def bell() -> rx.Component:
+    """A bell linking to the inbox, with the unread count when there is one."""
+    return rx.link(
+        rx.box(
+            rx.icon("bell", size=20),
+            rx.cond(
+                BellState.unread > 0,
+                rx.badge(
+                    BellState.unread,
+                    color_scheme="red",
+                    variant="solid",
+                    radius="full",
+                    size="1",
+                    position="absolute",
+                    top="-8px",
+                    right="-10px",
+                    id="bell-count",
+                ),
+            ),
+            position="relative",
+            display="inline-flex",
+        ),
+        href=f"{routes.ALERTS}#bandeja",
+        color_scheme="gray",
+        high_contrast=True,
+        title="Bandeja de alertas",
+        on_mount=BellState.refresh,
+        id="nav-bell",
+    )
+
+
 def _account_links() -> rx.Component:
-    """Entrar / Crear cuenta for visitors; Mis resultados, Cuenta, Admin (staff) and Salir once signed in."""
+    """Entrar / Crear cuenta for visitors; the bell, Pipeline, Mis resultados, Cuenta, Admin (staff) and Salir once signed in."""
     return rx.cond(
         AuthState.signed_in,
         rx.hstack(
+            bell(),
+            _nav_link("Pipeline", routes.PIPELINE),
             _nav_link("Mis resultados", routes.RESULTS),
             _nav_link("Cuenta", routes.ACCOUNT),
             rx.cond(AuthState.is_staff, _nav_link("Admin", routes.ADMIN)),

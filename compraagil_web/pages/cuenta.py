@@ -1,23 +1,29 @@
-"""Cuenta: profile, company («Mi historial»), members and invitations, plan and this period's usage,
-and security (password, email, close every session). Every handler re-checks the session and acts
-only on the signed-in user's own company."""
+"""Cuenta: profile, company («Mi historial»), members (invite, role, remove) and accepting an
+invitation, plan and this period's usage, and security (password, email, close every session). Every
+handler re-checks the session and acts only on the signed-in user's own company."""
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 import reflex as rx
 
 from compraagil.accounts import companies, service
-from compraagil.accounts.companies import SIZES, AccountOverview
+from compraagil.accounts.companies import SIZES, AccountOverview, Member
 from compraagil.chile.regions import REGIONS
 from compraagil.plans.table import get_plan
 from compraagil_web import routes
-from compraagil_web.components.account_ui import error_message, field, ok_message
+from compraagil_web.components.account_cards import (
+    ROLE_LABELS,
+    invitation_card,
+    members_card,
+    section_messages,
+    security_card,
+)
+from compraagil_web.components.account_ui import error_message, field
 from compraagil_web.components.layout import page
 from compraagil_web.core_calls import CoreCalls
-from compraagil_web.state import SESSION_COOKIE, AuthState, signed_in_user, to_login
-
-ROLES = {"owner": "Administrador", "member": "Miembro"}
+from compraagil_web.state import AuthState, signed_in_user, to_login
 
 
 @dataclasses.dataclass
@@ -30,8 +36,10 @@ class UsageRow:
 
 @dataclasses.dataclass
 class MemberRow:
+    user_id: int
     email: str
     role: str
+    role_code: str
     status: str
 
 
@@ -45,6 +53,11 @@ def _usage_rows(overview: AccountOverview) -> list[UsageRow]:
             percent = min(100, round(100 * line.used / line.limit))
             rows.append(UsageRow(line.feature.value, label, f"{line.used} de {line.limit}", percent))
     return rows
+
+
+def _member_row(member: Member) -> MemberRow:
+    status = "Confirmado" if member.verified else "Sin confirmar"
+    return MemberRow(member.user_id, member.email, ROLE_LABELS[member.role], member.role, status)
 
 
 class AccountState(CoreCalls, rx.State):
@@ -63,21 +76,20 @@ class AccountState(CoreCalls, rx.State):
     members: list[MemberRow] = []
     section: str = ""
     notice: str = ""
+    invitation: str = ""
 
     def _show(self, overview: AccountOverview) -> None:
         plan = get_plan(overview.company.plan)
         company = overview.company
-        self.email, self.role, self.is_owner = overview.email, ROLES[overview.role], overview.role == "owner"
+        self.email, self.role = overview.email, ROLE_LABELS[overview.role]
+        self.is_owner = overview.role == "owner"
         self.plan_name, self.plan_price = plan.name, plan.price_label
         self.usage = _usage_rows(overview)
         self.company_name, self.rut, self.size = company.name, company.rut, company.size
         self.regions = [str(r) for r in company.regions]
         self.keywords = ", ".join(company.keywords)
         self.history_href = routes.supplier_url(company.rut_compact) if company.supplier_id else ""
-        self.members = [
-            MemberRow(m.email, ROLES[m.role], "Confirmado" if m.verified else "Sin confirmar")
-            for m in overview.members
-        ]
+        self.members = [_member_row(m) for m in overview.members]
 
     async def _refresh(self, user) -> None:
         overview = await self._call(
@@ -95,6 +107,7 @@ class AccountState(CoreCalls, rx.State):
     async def load(self):
         self._start()
         self.section, self.notice = "", ""
+        self.invitation = self.router.url.query_parameters.get("invitacion", "")
         user = await signed_in_user(self)
         if user is None:
             yield to_login(self)
@@ -144,6 +157,59 @@ class AccountState(CoreCalls, rx.State):
         if not self.error:
             self.notice = f"Enviamos la invitación a {email.strip().lower()}."
 
+    async def _reload(self, section: str, notice: str) -> None:
+        """Show the account again as the server now sees it (the user's role or company may have changed)."""
+        user = await signed_in_user(self)
+        if user is not None:
+            await self._refresh(user)
+            self.section, self.notice = section, notice
+
+    async def _change_members(self, change: Callable, done: Callable[[str], str]):
+        """Run `change(session, user)` for the signed-in user (its email back), then show the team again."""
+        self._begin("members")
+        user = await signed_in_user(self)
+        if user is None:
+            return to_login(self)
+        email = await self._call(lambda session: change(session, user))
+        if email:
+            await self._reload("members", done(email))
+        return None
+
+    @rx.event
+    async def change_role(self, member_id: int, role: str):
+        label = ROLE_LABELS.get(str(role), "").lower()
+        return await self._change_members(
+            lambda session, user: companies.change_role(
+                session=session, user_id=user.user_id, company_id=user.company_id,
+                member_id=int(member_id), role=str(role),
+            ),
+            lambda email: f"{email} ahora es {label}.",
+        )  # fmt: skip
+
+    @rx.event
+    async def remove_member(self, member_id: int):
+        return await self._change_members(
+            lambda session, user: companies.remove_member(
+                session=session, user_id=user.user_id, company_id=user.company_id, member_id=int(member_id)
+            ),
+            lambda email: f"Quitamos a {email} del equipo.",
+        )
+
+    @rx.event
+    async def accept_invitation(self):
+        self._begin("invitation")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        token = self.invitation
+        name = await self._call(
+            lambda session: companies.accept_invitation(session=session, user_id=user.user_id, token=token)
+        )
+        if name is not None:
+            self.invitation = ""
+            await self._reload("members", f"Te uniste a {name or 'la empresa'}.")
+
     @rx.event
     async def change_password(self, form: dict):
         self._begin("password")
@@ -185,15 +251,7 @@ class AccountState(CoreCalls, rx.State):
             return
         await self._call(lambda session: service.log_out_everywhere(session=session, user_id=user.user_id))
         auth = await self.get_state(AuthState)
-        auth.session_token, auth.signed_in = "", False
-        yield [rx.remove_cookie(SESSION_COOKIE), rx.redirect(routes.LOGIN)]
-
-
-def _section_messages(section: str) -> rx.Component:
-    return rx.cond(
-        AccountState.section == section,
-        rx.vstack(error_message(AccountState.error, id=f"{section}-error"), ok_message(AccountState.notice, id=f"{section}-ok"), width="100%"),
-    )  # fmt: skip
+        yield auth.forget()
 
 
 def _plan_card() -> rx.Component:
@@ -267,7 +325,7 @@ def _company_card() -> rx.Component:
                         spacing="1",
                         width="100%",
                     ),
-                    _section_messages("company"),
+                    section_messages(AccountState, "company"),
                     rx.cond(AccountState.is_owner, rx.button("Guardar empresa", type="submit", id="company-submit")),
                     spacing="3",
                     width="100%",
@@ -275,86 +333,6 @@ def _company_card() -> rx.Component:
                 on_submit=AccountState.save_company,
                 width="100%",
             ),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )  # fmt: skip
-
-
-def _members_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Equipo", size="4"),
-            rx.foreach(
-                AccountState.members,
-                lambda m: rx.hstack(
-                    rx.text(m.email, size="2", weight="medium", style={"overflow_wrap": "anywhere"}),
-                    rx.spacer(),
-                    rx.badge(m.role, variant="surface"),
-                    rx.text(m.status, size="1", color_scheme="gray"),
-                    width="100%",
-                    wrap="wrap",
-                    align="center",
-                    class_name="member-row",
-                ),
-            ),
-            rx.cond(
-                AccountState.is_owner,
-                rx.form(
-                    rx.flex(
-                        rx.input(name="invite_email", type="email", placeholder="correo@empresa.cl", aria_label="Correo a invitar", flex="1", min_width="200px", required=True),
-                        rx.button("Invitar", type="submit", id="invite-submit"),
-                        gap="2",
-                        wrap="wrap",
-                        width="100%",
-                    ),
-                    on_submit=AccountState.invite,
-                    reset_on_submit=True,
-                    width="100%",
-                ),
-            ),
-            _section_messages("members"),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )  # fmt: skip
-
-
-def _security_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Seguridad", size="4"),
-            rx.form(
-                rx.vstack(
-                    field("Contraseña actual", "current_password", type="password", auto_complete="current-password", required=True),
-                    field("Contraseña nueva", "new_password", type="password", auto_complete="new-password", required=True),
-                    _section_messages("password"),
-                    rx.button("Cambiar contraseña", type="submit", id="password-submit"),
-                    spacing="2",
-                    width="100%",
-                ),
-                on_submit=AccountState.change_password,
-                reset_on_submit=True,
-                width="100%",
-            ),
-            rx.divider(),
-            rx.form(
-                rx.vstack(
-                    field("Correo nuevo", "new_email", type="email", required=True),
-                    field("Tu contraseña", "email_password", type="password", auto_complete="current-password", required=True),
-                    _section_messages("email"),
-                    rx.button("Cambiar correo", type="submit", id="email-submit"),
-                    spacing="2",
-                    width="100%",
-                ),
-                on_submit=AccountState.change_email,
-                reset_on_submit=True,
-                width="100%",
-            ),
-            rx.divider(),
-            rx.button("Cerrar sesión en todos los dispositivos", on_click=AccountState.log_out_everywhere, color_scheme="red", variant="soft", id="logout-everywhere"),
             spacing="3",
             width="100%",
         ),
@@ -375,9 +353,10 @@ def account_page() -> rx.Component:
                     spacing="1",
                 ),
                 rx.cond((AccountState.section == "") & (AccountState.error != ""), error_message(AccountState.error, id="account-error")),
+                invitation_card(AccountState),
                 rx.grid(
-                    rx.vstack(_plan_card(), _members_card(), spacing="4", width="100%"),
-                    rx.vstack(_company_card(), _security_card(), spacing="4", width="100%"),
+                    rx.vstack(_plan_card(), members_card(AccountState), spacing="4", width="100%"),
+                    rx.vstack(_company_card(), security_card(AccountState), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     width="100%",

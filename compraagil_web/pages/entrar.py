@@ -3,6 +3,7 @@
 import reflex as rx
 
 from compraagil.accounts import service
+from compraagil.accounts.client_ip import client_ip
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, field, form_card
 from compraagil_web.components.layout import page
@@ -28,7 +29,11 @@ class LoginState(CoreCalls, rx.State):
         yield
         auth = await self.get_state(AuthState)
         email, password = str(form.get("email", "")), str(form.get("password", ""))
-        ip, previous = self.router.session.client_ip, auth.session_token
+        previous = auth.session_token
+        ip = client_ip(
+            peer=self.router.session.client_ip,
+            forwarded_for=self.router.headers.raw_headers.get("x-forwarded-for", ""),
+        )
         token = await self._call(
             lambda session: service.log_in(
                 session=session, email=email, password=password, ip=ip, previous_token=previous

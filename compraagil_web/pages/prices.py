@@ -6,8 +6,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from compraagil.chile.regions import REGIONS
-from compraagil.plans.table import Feature
-from compraagil.pricing.service import PriceQuery, analyze_prices
+from compraagil.pricing.service import PriceQuery, metered_price_analysis
 from compraagil.search.query import validated
 from compraagil_web import routes
 from compraagil_web.components import price_charts
@@ -22,7 +21,7 @@ from compraagil_web.components.price_summary import (
     summarize,
 )
 from compraagil_web.core_calls import CoreCalls
-from compraagil_web.state import signed_in_user, to_login, use_quota
+from compraagil_web.state import signed_in_user, to_login, within_quota
 
 
 class PricesState(CoreCalls, rx.State):
@@ -56,12 +55,11 @@ class PricesState(CoreCalls, rx.State):
             "region": int(self.region) if self.region.isdigit() else None,
             "months": int(self.months) if self.months.isdigit() else 24,
         }
-        self.quota_error = await use_quota(user, Feature.PRICE_ANALYSIS)
-        if self.quota_error:
-            self.loading = False
-            return
-        analysis = await self._call(
-            lambda session: analyze_prices(session=session, query=validated(PriceQuery, **fields))
+        analysis = await within_quota(
+            self,
+            lambda session: metered_price_analysis(
+                session=session, company_id=user.company_id, query=validated(PriceQuery, **fields)
+            ),
         )
         if analysis is None:
             return

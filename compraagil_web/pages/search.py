@@ -175,6 +175,11 @@ class SearchState(CoreCalls, rx.State):
         return rx.redirect(self._url(pagina=1))
 
     @rx.event
+    def create_alert(self):
+        """Open Alertas with a new alert made of this search's text and filters."""
+        return rx.redirect(self._url(pagina=1).replace(routes.SEARCH, routes.ALERTS, 1) + "&nueva=1")
+
+    @rx.event
     def next_page(self):
         return rx.redirect(self._url(pagina=self.page + 1))
 
@@ -289,7 +294,20 @@ def results() -> rx.Component:
 def search_page() -> rx.Component:
     return page(
         rx.vstack(
-            rx.heading("Buscar", size="7"),
+            rx.hstack(
+                rx.heading("Buscar", size="7"),
+                rx.button(
+                    rx.icon("bell_plus", size=16),
+                    "Crear alerta con esta búsqueda",
+                    variant="soft",
+                    on_click=SearchState.create_alert,
+                    id="search-create-alert",
+                ),
+                justify="between",
+                align="center",
+                wrap="wrap",
+                width="100%",
+            ),
             filters(),
             results(),
             spacing="4",

@@ -10,8 +10,7 @@ import reflex as rx
 from compraagil.chile.dates import closing_label, format_datetime
 from compraagil.chile.money import format_clp, format_quantity
 from compraagil.chile.regions import REGIONS
-from compraagil.plans.table import Feature
-from compraagil.pricing.service import PriceQuery, analyze_prices
+from compraagil.pricing.service import PriceQuery, metered_price_analysis
 from compraagil.search.query import validated
 from compraagil.tenders.service import TenderDetail, get_tender
 from compraagil_web import routes
@@ -19,6 +18,7 @@ from compraagil_web.components import price_charts
 from compraagil_web.components.account_ui import upgrade_callout
 from compraagil_web.components.error_state import error_state
 from compraagil_web.components.layout import page
+from compraagil_web.components.pipeline_save import save_button
 from compraagil_web.components.price_summary import (
     PriceSummary,
     insight_list,
@@ -27,7 +27,7 @@ from compraagil_web.components.price_summary import (
     summarize,
 )
 from compraagil_web.core_calls import CoreCalls
-from compraagil_web.state import login_url, signed_in_user, use_quota
+from compraagil_web.state import login_url, signed_in_user, within_quota
 
 
 @dataclasses.dataclass
@@ -103,13 +103,12 @@ class GuidanceState(CoreCalls, rx.State):
         if user is None:
             self.login_href, self.loading = login_url(self), False
             return
-        self.quota_error = await use_quota(user, Feature.PRICE_ANALYSIS)
-        if self.quota_error:
-            self.loading = False
-            return
         fields = {"product": product[:200], "buyer_id": buyer_id, "region": region, "narrow": False}
-        analysis = await self._call(
-            lambda session: analyze_prices(session=session, query=validated(PriceQuery, **fields))
+        analysis = await within_quota(
+            self,
+            lambda session: metered_price_analysis(
+                session=session, company_id=user.company_id, query=validated(PriceQuery, **fields)
+            ),
         )
         if analysis is None:
             return
@@ -187,6 +186,7 @@ def _details() -> rx.Component:
             align="center",
         ),
         rx.heading(TenderState.name, size="6", id="tender-name"),
+        save_button(),
         rx.link(TenderState.organismo, href=TenderState.buyer_href, color_scheme="gray", id="buyer-link"),
         rx.grid(
             _fact("Monto disponible", TenderState.amount),

@@ -5,7 +5,7 @@ import reflex as rx
 from compraagil_web import routes
 from compraagil_web.components.layout import page
 
-UPCOMING = ((routes.ALERTS, "Alertas", "Avisos de nuevas oportunidades por correo y Telegram."),)
+UPCOMING: tuple[tuple[str, str, str], ...] = ()
 
 
 def _upcoming(title: str, description: str) -> rx.Component:

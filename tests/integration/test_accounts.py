@@ -6,14 +6,16 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from compraagil.accounts import links, service, sessions
 from compraagil.accounts.demo import create_account
 from compraagil.accounts.passwords import dummy_hash
 from compraagil.db import session_scope
 from compraagil.errors import Forbidden, InvalidInput, TooManyAttempts, Unauthorized
-from compraagil.models import User
+from compraagil.models import Invitation, User, UserToken
+from jobs.schedule import periodic_jobs
+from jobs.tasks.accounts import delete_expired_accounts_data
 
 PASSWORD = "tornillos-de-acero-2026"
 
@@ -221,3 +223,36 @@ def test_staff_flag_from_the_command_line_helpers():
         service.set_staff(session=session, email="equipo@compraagil.cl")
     with session_scope() as session:
         assert session.execute(select(User.is_staff)).scalar_one() is True
+
+
+def test_the_daily_job_deletes_expired_sessions_links_and_invitations(mailbox):
+    sign_up_verified(mailbox)
+    live = log_in()
+    user_id = resolve(live).user_id
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    with session_scope() as session:
+        sessions.create_session(session=session, user_id=user_id, now=long_ago)
+        links.issue_link(
+            session=session, user_id=user_id, purpose=links.RESET, lifetime=timedelta(minutes=-1)
+        )
+        company_id = session.get(User, user_id).company_id
+        session.add(
+            Invitation(token_hash="vencida", company_id=company_id, email="x@y.cl", expires_at=long_ago)
+        )
+        session.add(
+            Invitation(
+                token_hash="vigente",
+                company_id=company_id,
+                email="z@y.cl",
+                expires_at=datetime.now(UTC) + timedelta(days=1),
+            )
+        )
+    assert "periodic-accounts-cleanup" in {job.id for job in periodic_jobs()}
+    assert delete_expired_accounts_data() == {"sessions": 1, "links": 1, "invitations": 1}
+    assert resolve(live).user_id == user_id
+    with session_scope() as session:
+        assert session.execute(select(Invitation.token_hash)).scalars().all() == ["vigente"]
+        assert session.execute(select(func.count()).select_from(UserToken)).scalar_one() == 1, (
+            "the used verify link"
+        )
+    assert delete_expired_accounts_data() == {"sessions": 0, "links": 0, "invitations": 0}

@@ -7,14 +7,17 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DataError
 
 from compraagil.accounts import admin, companies, service
 from compraagil.accounts.demo import create_account
 from compraagil.db import session_scope
 from compraagil.errors import Forbidden, InvalidInput, NotFound, QuotaExceeded
 from compraagil.models import AuditEntry, Supplier, UsageCounter, User
-from compraagil.plans.quotas import SANTIAGO, consume, usage
+from compraagil.plans.quotas import SANTIAGO, consume, metered, release, usage
 from compraagil.plans.table import Feature
+from compraagil.pricing.service import PriceQuery, metered_price_analysis
+from compraagil.search.query import validated
 
 PASSWORD = "tornillos-de-acero-2026"
 
@@ -190,3 +193,58 @@ def test_admin_plan_change_is_staff_only_needs_a_reason_and_is_audited():
     for _ in range(10):
         assert use_price_analysis(company)
     assert not use_price_analysis(company)
+
+
+def used_today(company_id: int) -> int:
+    with session_scope() as session:
+        lines = {line.feature: line.used for line in usage(session=session, company_id=company_id)}
+    return lines[Feature.PRICE_ANALYSIS]
+
+
+def test_an_invalid_price_query_uses_nothing():
+    _, company = account("free@ejemplo.cl")
+    with session_scope() as session, pytest.raises(InvalidInput, match="al menos 3 letras"):
+        metered_price_analysis(session=session, company_id=company, query=validated(PriceQuery, product="ab"))
+    assert used_today(company) == 0
+
+
+def test_an_analysis_that_fails_on_our_side_gives_the_use_back(monkeypatch):
+    _, company = account("free@ejemplo.cl")
+    query = validated(PriceQuery, product="resma papel carta")
+    monkeypatch.setattr("compraagil.pricing.service.analyze_prices", lambda **_: 1 / 0)
+    with session_scope() as session, pytest.raises(ZeroDivisionError):
+        metered_price_analysis(session=session, company_id=company, query=query)
+    with (
+        session_scope() as session,
+        pytest.raises(DataError),
+        metered(session=session, company_id=company, feature=Feature.PRICE_ANALYSIS),
+    ):
+        session.execute(text("SELECT 1 / 0"))
+    assert used_today(company) == 0
+
+    def users_fault(**_):
+        raise InvalidInput("Filtro inválido")
+
+    monkeypatch.setattr("compraagil.pricing.service.analyze_prices", users_fault)
+    with session_scope() as session, pytest.raises(InvalidInput):
+        metered_price_analysis(session=session, company_id=company, query=query)
+    assert used_today(company) == 1
+
+
+def test_release_is_atomic_and_never_goes_below_zero():
+    _, company = account("pyme@ejemplo.cl", plan="PYME")
+    for _ in range(10):
+        assert use_price_analysis(company)
+
+    def give_back(_: int) -> None:
+        with session_scope() as session:
+            release(session=session, company_id=company, feature=Feature.PRICE_ANALYSIS)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(give_back, range(25)))
+    assert used_today(company) == 0
+    _, fresh = account("nueva@ejemplo.cl")
+    give_back(0)
+    with session_scope() as session:
+        release(session=session, company_id=fresh, feature=Feature.PRICE_ANALYSIS)
+    assert used_today(fresh) == 0

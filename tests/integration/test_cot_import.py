@@ -420,3 +420,31 @@ def test_a_broken_file_accounts_for_every_record_and_says_the_same_twice(tmp_pat
         assert raw.split("\r\n")[0] == text[line - 1], (line, reason)
     assert (again.unchanged, again.duplicates, again.rejected) == (stored, duplicates, rejected)
     assert fetch("SELECT count(*) FROM quote_lines") == [(stored,)]
+
+
+def test_a_republished_cotizacion_keeps_only_what_its_records_now_say(tmp_path):
+    """The month is published again: a supplier dropped its second quote and one line of its
+    first; those rows go, the rest stays, and the tender's counts follow."""
+    second = {"RazonSocialProveedor": "Ferretería Lautaro Ltda.", "RUTProveedor": "76.086.428-5"}
+    first = write_csv(
+        tmp_path / "first.csv",
+        [
+            header(),
+            row(MontoTotal="30000"),
+            row(ProductoCotizado="Cargador de baterías", CodigoProducto="26111710", MontoTotal="30000"),
+            row(MontoTotal="12000", **second),
+            row(MontoTotal="15000", ProductoCotizado="Pilas AAA", **second),
+        ],
+    )
+    import_cot_file(first)
+    again = write_csv(
+        tmp_path / "again.csv", [header(), row(MontoTotal="30000"), row(MontoTotal="12000", **second)]
+    )
+    import_cot_file(again)
+    assert fetch(
+        "SELECT s.rut, q.quote_number, q.line_count FROM quotes q JOIN suppliers s ON s.id = q.supplier_id"
+        " ORDER BY 1, 2"
+    ) == [("76086428-5", 1, 1), ("78167575-K", 1, 1)]
+    assert fetch("SELECT count(*) FROM quote_lines") == [(2,)]
+    assert fetch("SELECT t.quotes_received, count(i.*) FROM tenders t JOIN tender_items i ON i.tender_id = t.id"
+                 " GROUP BY t.quotes_received") == [(2, 1)]  # fmt: skip

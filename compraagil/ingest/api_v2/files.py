@@ -9,7 +9,7 @@ from pathlib import Path
 
 from compraagil.db import connect
 from compraagil.ingest.api_v2.store import import_detail
-from compraagil.ingest.runs import ImportCounts, ImportSummary, finish_run, landed, open_run
+from compraagil.ingest.runs import ImportCounts, ImportSummary, fail_run, finish_run, landed, open_run
 
 CODIGO = re.compile(r"\d+-\d+-[A-Z]+\d*", re.IGNORECASE)
 
@@ -72,11 +72,16 @@ def import_records(records: Iterable[dict], *, source: str, kind: str = "api_jso
     counts = ImportCounts()
     with connect() as conn:
         run_id = open_run(conn, source=source, kind=kind)
-        for position, record in enumerate(records, start=1):
-            counts.read += 1
-            import_detail(conn, record, counts=counts, run_id=run_id, position=position)
-        with conn.transaction():
-            finish_run(conn, run_id, counts, metric_source="api")
+        try:
+            for position, record in enumerate(records, start=1):
+                counts.read += 1
+                import_detail(conn, record, counts=counts, run_id=run_id, position=position)
+            with conn.transaction():
+                finish_run(conn, run_id, counts, metric_source="api")
+        except Exception as error:  # the run says it failed; what was stored before stays
+            landed(counts)
+            fail_run(conn, run_id, f"{type(error).__name__}: {error}")
+            raise
     landed(counts)
     return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=time.monotonic() - started)
 

@@ -351,27 +351,38 @@ def store_record(conn: psycopg.Connection, record: TenderRecord, *, run_id: int)
 def import_detail(
     conn: psycopg.Connection, detail: dict, *, counts: ImportCounts, run_id: int, position: int
 ) -> None:
-    """Map and store one API record, or keep it as a reject with its reason and its JSON."""
+    """Map and store one API record, or keep it as a reject with its reason and its JSON: a record
+    the mapping cannot read, or whose values the database refuses (e.g. an amount out of range),
+    never stops the run."""
     try:
         record = map_record(detail)
-    except BadValue as error:
-        counts.rejected += 1
         with conn.transaction():
-            conn.execute(
-                "INSERT INTO import_rejects (run_id, file_name, line_number, reason, raw_line)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                (
-                    run_id,
-                    str(detail.get("codigo") or "api"),
-                    position,
-                    str(error),
-                    json.dumps(detail, ensure_ascii=False),
-                ),
-            )
+            outcome = store_record(conn, record, run_id=run_id)
+    except (BadValue, ValueError, TypeError) as error:
+        _reject(conn, detail, run_id=run_id, position=position, reason=str(error))
+    except psycopg.DataError as error:
+        reason = f"la base de datos rechazó un valor: {str(error).strip().splitlines()[0]}"
+        _reject(conn, detail, run_id=run_id, position=position, reason=reason)
+    else:
+        if outcome == "inserted":
+            counts.inserted += 1
+        elif outcome == "updated":
+            counts.updated += 1
         return
+    counts.rejected += 1
+
+
+def _reject(conn: psycopg.Connection, detail: dict, *, run_id: int, position: int, reason: str) -> None:
+    """Keep a record that could not be stored, with why and its JSON."""
     with conn.transaction():
-        outcome = store_record(conn, record, run_id=run_id)
-    if outcome == "inserted":
-        counts.inserted += 1
-    elif outcome == "updated":
-        counts.updated += 1
+        conn.execute(
+            "INSERT INTO import_rejects (run_id, file_name, line_number, reason, raw_line)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            (
+                run_id,
+                str(detail.get("codigo") or "api"),
+                position,
+                reason,
+                json.dumps(detail, ensure_ascii=False, default=str),
+            ),
+        )

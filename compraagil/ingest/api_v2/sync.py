@@ -184,6 +184,10 @@ def sync_changes(
             landed(sync.counts)
             fail_run(conn, run_id, str(error))
             raise SyncFailed(_failure(error, since, _cursor(conn, name))) from error
+        except Exception as error:  # whatever it was, the run says it failed (and the cursor stays)
+            landed(sync.counts)
+            fail_run(conn, run_id, f"{type(error).__name__}: {error}")
+            raise
     landed(sync.counts)
     return ImportSummary(run_id=run_id, source=source, counts=sync.counts, seconds=time.monotonic() - started)
 
