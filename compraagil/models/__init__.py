@@ -1,0 +1,41 @@
+"""Database tables (SQLModel), one module per area. Alembic owns the schema; these classes mirror it
+(tests/integration/test_models_match_schema.py checks that they agree)."""
+
+from compraagil.models.accounts import (
+    AuditEntry,
+    Company,
+    Invitation,
+    UsageCounter,
+    User,
+    UserSession,
+    UserToken,
+)
+from compraagil.models.alerts import Alert, AlertDelivery, AlertNotice, AlertRunCheck
+from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier, Tender, TenderItem
+from compraagil.models.imports import ImportReject, ImportRun, SyncState
+from compraagil.models.pipeline import PipelineItem
+
+__all__ = [
+    "Buyer",
+    "Supplier",
+    "Product",
+    "Tender",
+    "TenderItem",
+    "Quote",
+    "QuoteLine",
+    "ImportRun",
+    "ImportReject",
+    "SyncState",
+    "Company",
+    "User",
+    "UserSession",
+    "UserToken",
+    "Invitation",
+    "UsageCounter",
+    "AuditEntry",
+    "PipelineItem",
+    "Alert",
+    "AlertNotice",
+    "AlertDelivery",
+    "AlertRunCheck",
+]
