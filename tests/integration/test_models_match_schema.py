@@ -1,4 +1,4 @@
-"""compraagil/models.py mirrors what the migrations build: autogenerate finds nothing to change."""
+"""compraagil/models/ mirrors what the migrations build: autogenerate finds nothing to change."""
 
 import psycopg
 from alembic.autogenerate import compare_metadata
