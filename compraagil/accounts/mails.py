@@ -1,9 +1,13 @@
 """The emails accounts send (Spanish), each with its link under PUBLIC_URL."""
 
+import logging
 from urllib.parse import urlencode
 
+from compraagil.accounts.throttle import mail_allowed
 from compraagil.config import get_settings
 from compraagil.mail.sender import send_mail_in_background
+
+log = logging.getLogger(__name__)
 
 SIGNATURE = "\n\n— CompraAgil\nSi no pediste esto, ignora este correo."
 
@@ -15,6 +19,10 @@ def link(path: str, **params: str) -> str:
 
 
 def _send(to: str, subject: str, body: str) -> None:
+    """Send unless the address has had its hourly allowance (the form's answer is the same either way)."""
+    if not mail_allowed(to):
+        log.warning("account email not sent: hourly allowance used", extra={"subject": subject})
+        return
     send_mail_in_background(to=to, subject=subject, body=body + SIGNATURE)
 
 

@@ -1,4 +1,5 @@
-"""Login throttling in Redis: failures counted per account and per IP within a window.
+"""Throttling in Redis: login failures counted per account and per IP within a window, and the
+account emails one address may receive in an hour (nobody can flood an inbox through our forms).
 
 When Redis is down the counts live in this process instead (a warning is logged once), so
 throttling weakens to per-process but never switches off.
@@ -108,3 +109,20 @@ def clear_login_failures(*, email: str) -> None:
         get_redis().delete(key)
     except redis.RedisError as error:
         _local.report(error)
+
+
+MAILS_PER_ADDRESS_PER_HOUR = 5
+
+
+def mail_allowed(address: str) -> bool:
+    """Count one more account email to `address`; False once it has had its hourly allowance."""
+    key, window = f"mail:to:{hash_token(address.strip().lower())}", 3600
+    try:
+        client = get_redis()
+        with client.pipeline() as pipe:
+            _, count = pipe.set(key, 0, ex=window, nx=True).incr(key).execute()
+    except redis.RedisError as error:
+        _local.report(error)
+        _local.incr(key, window)
+        count, _ = _local.get(key)
+    return int(count) <= MAILS_PER_ADDRESS_PER_HOUR

@@ -256,3 +256,11 @@ def test_the_daily_job_deletes_expired_sessions_links_and_invitations(mailbox):
             "the used verify link"
         )
     assert delete_expired_accounts_data() == {"sessions": 0, "links": 0, "invitations": 0}
+
+
+def test_one_address_gets_at_most_five_account_emails_an_hour():
+    from compraagil.accounts.throttle import MAILS_PER_ADDRESS_PER_HOUR, mail_allowed
+
+    allowed = [mail_allowed("victima@ejemplo.cl") for _ in range(MAILS_PER_ADDRESS_PER_HOUR + 3)]
+    assert allowed == [True] * MAILS_PER_ADDRESS_PER_HOUR + [False] * 3
+    assert mail_allowed("otra@ejemplo.cl")
