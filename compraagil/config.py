@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     mercadopublico_api_url: str = "https://api2.mercadopublico.cl"
     cot_base_url: str = "https://transparenciachc.blob.core.windows.net/trnspchc"
     telegram_token: str | None = None
+    telegram_bot_username: str = "CompraAgilBot"
+    """The bot's @username (without @), for the «Vincular Telegram» deep link."""
+    telegram_api_url: str = "https://api.telegram.org"
+    """The Bot API server (a local fake in tests)."""
+    telegram_webhook_secret: str | None = None
+    """With it the bot takes updates by webhook (/api/telegram/webhook) instead of polling."""
 
     smtp_url: str | None = None
     """smtp://[user:password@]host:port (STARTTLS when offered), or smtps:// for TLS from the start."""

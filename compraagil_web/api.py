@@ -1,6 +1,6 @@
-"""The backend's own routes (FastAPI, mounted around Reflex): /healthz and /metrics; security headers
-on every response (pages included); a core error raised by any route becomes its HTTP status with
-`{"error": message}`."""
+"""The backend's own routes (FastAPI, mounted around Reflex): /healthz, /metrics and private downloads
+(/api/exports/<id>); security headers on every response (pages included); a core error raised by any
+route becomes its HTTP status with `{"error": message}`."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -8,10 +8,12 @@ from fastapi.responses import JSONResponse, Response
 from compraagil.errors import CompraAgilError, TooManyAttempts
 from compraagil.health import check_health
 from compraagil.metrics import render
+from compraagil_web.downloads import router as downloads
 from compraagil_web.security import SecurityHeaders
 
 api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 api.add_middleware(SecurityHeaders)
+api.include_router(downloads)
 
 
 @api.exception_handler(CompraAgilError)

@@ -1,7 +1,10 @@
 """The queues, and how work is put on them."""
 
+from dataclasses import dataclass
+
 from rq import Queue, Retry
-from rq.job import Job
+from rq.exceptions import NoSuchJobError
+from rq.job import Callback, Job, JobStatus
 
 from compraagil.redis_client import get_redis
 
@@ -16,6 +19,11 @@ NETWORK_RETRY = Retry(max=3, interval=[30, 120, 600])
 """Retries with backoff for anything that talks to a service outside our walls."""
 LONG_JOB_TIMEOUT = 3600
 """Seconds an import may take (a month is several million rows)."""
+EXPORT_RETRY = Retry(max=2, interval=[5, 30])
+"""An export someone is waiting for: tried again soon."""
+EXPORT_TIMEOUT = 600
+PROGRESS_META = "progress"
+"""The job meta key where a job a page follows reports its percentage done (0–100)."""
 
 
 def get_queue(name: str) -> Queue:
@@ -33,3 +41,47 @@ def enqueue_with_retry(task: str, queue: str, *args: object) -> Job:
 def dispatch(task: str, queue: str) -> str:
     """What a periodic entry runs: put the real task on its queue, with retries; returns its job id."""
     return enqueue_with_retry(task, queue).id
+
+
+def enqueue_export(export_id: str) -> Job:
+    """Build an Excel export on its queue, under the export's id, retried, with its failure callback."""
+    return get_queue(EXPORTS).enqueue(
+        "jobs.tasks.exports.build",
+        export_id,
+        job_id=export_id,
+        retry=EXPORT_RETRY,
+        job_timeout=EXPORT_TIMEOUT,
+        on_failure=Callback("jobs.tasks.exports.on_failure"),
+    )
+
+
+QUEUED, RUNNING, DONE, FAILED, UNKNOWN = "en_cola", "en_curso", "lista", "fallida", "desconocida"
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """What a page shows of a job it follows: one of QUEUED, RUNNING, DONE, FAILED, UNKNOWN, and its percentage."""
+
+    state: str
+    percent: int
+
+    @property
+    def over(self) -> bool:
+        return self.state in (DONE, FAILED, UNKNOWN)
+
+
+def job_progress(job_id: str) -> JobProgress:
+    """The state and percentage of a job (UNKNOWN when Redis no longer has it)."""
+    try:
+        job = Job.fetch(job_id, connection=get_redis())
+    except NoSuchJobError:
+        return JobProgress(UNKNOWN, 0)
+    status = job.get_status()
+    percent = int(job.meta.get(PROGRESS_META, 0))
+    if status == JobStatus.FINISHED:
+        return JobProgress(DONE, 100)
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        return JobProgress(FAILED, percent)
+    if status == JobStatus.QUEUED and not percent:
+        return JobProgress(QUEUED, 0)
+    return JobProgress(RUNNING, percent)

@@ -45,6 +45,9 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob(
             PREFIX + "accounts-cleanup", "30 7 * * *", "jobs.tasks.accounts.delete_expired_accounts_data"
         ),
+        PeriodicJob(
+            PREFIX + "exports-cleanup", "15 * * * *", "jobs.tasks.exports.delete_old_exports", queues.EXPORTS
+        ),
         PeriodicJob(PREFIX + "alerts-match", "* * * * *", "jobs.tasks.alerts.match_alerts", queues.ALERTS),
         PeriodicJob(
             PREFIX + "alerts-digest",

@@ -20,6 +20,7 @@ PRELOAD = (
     "jobs.tasks.health",
     "jobs.tasks.imports",
     "jobs.tasks.alerts",
+    "jobs.tasks.exports",
     "compraagil.db",
     "sqlalchemy.dialects.postgresql.psycopg",
 )

@@ -1,4 +1,5 @@
-"""The bot's one translation of errors: a core error's message as the reply, anything else logged."""
+"""The bot's one translation of errors: a core error's message as the reply (a quota refusal with a
+link to the plans), anything else logged."""
 
 import logging
 
@@ -6,7 +7,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from compraagil.errors import CompraAgilError
+from bot.replies import markup
+from compraagil.errors import CompraAgilError, QuotaExceeded
+from compraagil.telegram.replies import Reply, plans_button
 
 log = logging.getLogger(__name__)
 
@@ -18,4 +21,5 @@ async def reply_with_error(update: object, context: ContextTypes.DEFAULT_TYPE) -
         log.error("bot handler failed", exc_info=error)
     if isinstance(update, Update) and update.effective_message:
         text = error.message if isinstance(error, CompraAgilError) else texts.FAILED
-        await update.effective_message.reply_text(text)
+        buttons = [[plans_button()]] if isinstance(error, QuotaExceeded) else []
+        await update.effective_message.reply_text(text, reply_markup=markup(Reply(text, buttons)))

@@ -9,56 +9,34 @@ channel leaves their `pending` list in that same transaction. If the process die
 commit, the notices are still pending and the retried job sends them; the only window for a repeat
 is between the mail server's «250 OK» and that commit (milliseconds).
 
-Channels are registered in CHANNELS by code; a new one (Telegram) is a class with `code`,
-`skip_reason` and `send`, and alerts that list its code get it as pending.
+Channels are registered in CHANNELS by code (email, telegram): a class with `code`, `skip_reason`,
+`send` and `forget` (compraagil/alerts/channels.py); alerts that list its code get it as pending. A
+recipient who is gone (blocked the bot) is logged as failed once, without retries, and `forget`
+stops the channel for them.
 """
 
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
 from urllib.parse import quote
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from compraagil.accounts.mails import link
+from compraagil.alerts.channels import Channel, DeliveryFailed, Recipient, RecipientGone
 from compraagil.alerts.logic import REMINDER_HEADINGS, Frequency, NoticeLine, mail_body, mail_subject
 from compraagil.chile.dates import closing_label, format_datetime
 from compraagil.chile.money import format_clp
 from compraagil.errors import ConfigurationError
 from compraagil.mail.sender import send_mail
 from compraagil.metrics import ALERT_DELIVERIES
+from compraagil.telegram.push import TelegramChannel
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4
 SIGNATURE = "\n\n— CompraAgil"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    user_id: int
-    email: str
-    email_verified: bool
-
-
-class DeliveryFailed(Exception):
-    """A channel could not deliver; `reason` goes to the delivery log."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Channel(Protocol):
-    code: str
-
-    def skip_reason(self, recipient: Recipient) -> str | None:
-        """Why this recipient cannot be reached on the channel at all, or None."""
-
-    def send(self, recipient: Recipient, lines: list[NoticeLine]) -> None:
-        """Deliver the lines as one message; DeliveryFailed when it could not."""
 
 
 class EmailChannel:
@@ -79,8 +57,11 @@ class EmailChannel:
         except ConfigurationError as error:
             raise DeliveryFailed(f"{error.message} ({error.__cause__ or 'sin detalle'})") from error
 
+    def forget(self, session: Session, recipient: Recipient) -> None:
+        """Mail never raises RecipientGone: nothing to forget."""
 
-CHANNELS: dict[str, Channel] = {channel.code: channel for channel in (EmailChannel(),)}
+
+CHANNELS: dict[str, Channel] = {channel.code: channel for channel in (EmailChannel(), TelegramChannel())}
 
 DUE = """
     :channel = ANY(n.pending) AND coalesce(a.frequency, 'instant') = :frequency
@@ -99,9 +80,11 @@ GROUPS = text(
 CLAIM = text(
     f"""
     SELECT n.id, n.kind, a.name AS alert_name, a.active, a.channels, t.codigo, t.name, b.organismo,
-           t.amount_available, t.closes_at, u.email, u.email_verified_at IS NOT NULL AS verified
+           t.amount_available, t.closes_at, u.email, u.email_verified_at IS NOT NULL AS verified,
+           tl.chat_id
     FROM alert_notices n
     JOIN users u ON u.id = n.user_id
+    LEFT JOIN telegram_links tl ON tl.user_id = n.user_id
     JOIN tenders t ON t.id = n.tender_id
     LEFT JOIN buyers b ON b.id = t.buyer_id
     LEFT JOIN alerts a ON a.id = n.alert_id
@@ -158,8 +141,11 @@ def _skip_reason(row, channel: str, now: datetime) -> str | None:
     return None
 
 
-def _record(session: Session, channel: str, ids: list[int], status: str, reason: str | None) -> None:
-    """Log the outcome; the channel leaves the notices' pending list unless a retry is still due."""
+def _record(
+    session: Session, channel: str, ids: list[int], status: str, reason: str | None, *, final: bool = False
+) -> None:
+    """Log the outcome; the channel leaves the notices' pending list unless a retry is still due
+    (`final`: never)."""
     if ids:
         session.execute(
             RECORD,
@@ -168,7 +154,7 @@ def _record(session: Session, channel: str, ids: list[int], status: str, reason:
                 "channel": channel,
                 "status": status,
                 "reason": reason,
-                "max_attempts": MAX_ATTEMPTS,
+                "max_attempts": 0 if final else MAX_ATTEMPTS,
             },
         )
         ALERT_DELIVERIES.labels(channel=channel, outcome=status).inc(len(ids))
@@ -182,7 +168,7 @@ def _deliver_group(
     rows = session.execute(CLAIM, {**params, "user_id": user_id, "channel": channel.code}).all()
     if not rows:
         return
-    recipient = Recipient(user_id, rows[0].email, rows[0].verified)
+    recipient = Recipient(user_id, rows[0].email, rows[0].verified, rows[0].chat_id)
     moot = {row.id: reason for row in rows if (reason := _skip_reason(row, channel.code, now))}
     for reason in set(moot.values()):
         _record(session, channel.code, [id_ for id_, why in moot.items() if why == reason], "skipped", reason)
@@ -197,6 +183,12 @@ def _deliver_group(
         return
     try:
         channel.send(recipient, [_line(row, now) for row in live])
+    except RecipientGone as gone:
+        _record(session, channel.code, ids, "failed", gone.reason, final=True)
+        channel.forget(session, recipient)
+        report.failed += len(ids)
+        log.warning("alert recipient gone", extra={"channel": channel.code, "reason": gone.reason})
+        return
     except DeliveryFailed as failure:
         _record(session, channel.code, ids, "failed", failure.reason)
         report.failed += len(ids)

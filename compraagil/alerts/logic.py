@@ -25,6 +25,7 @@ REMINDER_HOURS = {"deadline_24h": 24, "deadline_48h": 48}
 class Channel(StrEnum):
     INBOX = "inbox"
     EMAIL = "email"
+    TELEGRAM = "telegram"
 
 
 class Frequency(StrEnum):
@@ -32,7 +33,7 @@ class Frequency(StrEnum):
     DAILY = "daily"
 
 
-CHANNEL_LABELS = {Channel.INBOX: "Bandeja", Channel.EMAIL: "Correo"}
+CHANNEL_LABELS = {Channel.INBOX: "Bandeja", Channel.EMAIL: "Correo", Channel.TELEGRAM: "Telegram"}
 FREQUENCY_LABELS = {Frequency.INSTANT: "Al instante", Frequency.DAILY: "Resumen diario a las 08:00"}
 FILTER_FIELDS = (
     "text", "region", "organismo", "min_amount", "max_amount", "published_from", "published_to",

@@ -11,9 +11,11 @@ from compraagil.models.accounts import (
     UserToken,
 )
 from compraagil.models.alerts import Alert, AlertDelivery, AlertNotice, AlertRunCheck
+from compraagil.models.exports import Export
 from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier, Tender, TenderItem
 from compraagil.models.imports import ImportReject, ImportRun, SyncState
 from compraagil.models.pipeline import PipelineItem
+from compraagil.models.telegram import TelegramLink
 
 __all__ = [
     "Buyer",
@@ -38,4 +40,6 @@ __all__ = [
     "AlertNotice",
     "AlertDelivery",
     "AlertRunCheck",
+    "Export",
+    "TelegramLink",
 ]

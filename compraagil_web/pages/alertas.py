@@ -36,6 +36,7 @@ class AlertsState(CoreCalls, rx.State):
     form: dict[str, str] = EMPTY_FORM
     email: bool = True
     in_inbox: bool = True
+    telegram: bool = False
     form_key: int = 0
     form_error: str = ""
     quota_error: str = ""
@@ -85,6 +86,7 @@ class AlertsState(CoreCalls, rx.State):
         channels = [Channel.INBOX.value, Channel.EMAIL.value] if channels is None else channels
         self.form, self.editing, self.form_open = EMPTY_FORM | values, editing, True
         self.email, self.in_inbox = Channel.EMAIL.value in channels, Channel.INBOX.value in channels
+        self.telegram = Channel.TELEGRAM.value in channels
         self.form_key += 1
         self.form_error = self.quota_error = ""
 
@@ -115,6 +117,7 @@ class AlertsState(CoreCalls, rx.State):
             return
         channels = [channel for channel in Channel if form.get(channel.value)]
         self.email, self.in_inbox = Channel.EMAIL in channels, Channel.INBOX in channels
+        self.telegram = Channel.TELEGRAM in channels
         self.form = EMPTY_FORM | {key: str(value) for key, value in form.items() if key in EMPTY_FORM}
         try:
             fields = alert_input(form, channels)
@@ -235,6 +238,7 @@ def alert_form() -> rx.Component:
                     rx.text("Avisar por:", size="2"),
                     rx.checkbox("Bandeja", name="inbox", default_checked=AlertsState.in_inbox),
                     rx.checkbox("Correo", name="email", default_checked=AlertsState.email),
+                    rx.checkbox("Telegram", name="telegram", default_checked=AlertsState.telegram),
                     spacing="4",
                     align="center",
                     wrap="wrap",

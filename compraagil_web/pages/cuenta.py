@@ -12,6 +12,7 @@ from compraagil.accounts import companies, service
 from compraagil.accounts.companies import SIZES, AccountOverview, Member
 from compraagil.chile.regions import REGIONS
 from compraagil.plans.table import get_plan
+from compraagil.telegram import linking
 from compraagil_web import routes
 from compraagil_web.components.account_cards import (
     ROLE_LABELS,
@@ -77,6 +78,7 @@ class AccountState(CoreCalls, rx.State):
     section: str = ""
     notice: str = ""
     invitation: str = ""
+    telegram_link: str = ""
 
     def _show(self, overview: AccountOverview) -> None:
         plan = get_plan(overview.company.plan)
@@ -253,6 +255,38 @@ class AccountState(CoreCalls, rx.State):
         auth = await self.get_state(AuthState)
         yield auth.forget()
 
+    @rx.event
+    async def link_telegram(self):
+        self._begin("telegram")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        url = await self._call(lambda session: linking.link_url(session=session, user_id=user.user_id))
+        self.telegram_link = url or ""
+
+
+def _telegram_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Telegram", size="4"),
+            rx.text("Recibe tus alertas y consulta precios desde Telegram.", size="2"),
+            rx.button("Vincular Telegram", on_click=AccountState.link_telegram, id="telegram-link-button"),
+            rx.cond(
+                AccountState.telegram_link != "",
+                rx.vstack(
+                    rx.link("Abrir el bot y vincular", href=AccountState.telegram_link, is_external=True, id="telegram-link"),
+                    rx.text("El enlace sirve una vez y vence en 15 minutos.", size="1", color_scheme="gray"),
+                    spacing="1",
+                ),
+            ),
+            rx.cond(AccountState.section == "telegram", error_message(AccountState.error)),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
 
 def _plan_card() -> rx.Component:
     return rx.card(
@@ -356,7 +390,7 @@ def account_page() -> rx.Component:
                 invitation_card(AccountState),
                 rx.grid(
                     rx.vstack(_plan_card(), members_card(AccountState), spacing="4", width="100%"),
-                    rx.vstack(_company_card(), security_card(AccountState), spacing="4", width="100%"),
+                    rx.vstack(_company_card(), _telegram_card(), security_card(AccountState), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     width="100%",

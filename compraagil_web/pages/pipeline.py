@@ -13,9 +13,11 @@ from compraagil.pipeline.logic import STATUS_LABELS, STATUSES, Filters, matches,
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, upgrade_callout
 from compraagil_web.components.error_state import error_state
+from compraagil_web.components.export_button import export_controls
 from compraagil_web.components.layout import page
 from compraagil_web.components.pipeline_cards import SELECT_STYLE, CardRow, card_row, pipeline_card
 from compraagil_web.core_calls import CoreCalls
+from compraagil_web.export_state import ExportMixin
 from compraagil_web.state import signed_in_user, to_login
 
 WITHIN_DAYS = (
@@ -46,7 +48,7 @@ def _attempt(work):
     return run
 
 
-class PipelineState(CoreCalls, rx.State):
+class PipelineState(CoreCalls, ExportMixin, rx.State):
     view: str = "tablero"
     status_filter: str = ""
     within_days: str = ""
@@ -65,6 +67,9 @@ class PipelineState(CoreCalls, rx.State):
         if user is None:
             return None, to_login(self)
         return user, None
+
+    def _export_request(self) -> tuple[str, dict]:
+        return "pipeline", {}
 
     @rx.event
     async def load(self):
@@ -320,6 +325,7 @@ def pipeline_page() -> rx.Component:
                 rx.heading("Pipeline", size="7"),
                 rx.spacer(),
                 rx.badge(PipelineState.usage, size="2", variant="soft", id="pipeline-usage"),
+                export_controls(PipelineState, "pipeline"),
                 width="100%",
                 align="center",
                 wrap="wrap",

@@ -12,6 +12,7 @@ from compraagil_web import routes
 from compraagil_web.components import price_charts
 from compraagil_web.components.account_ui import upgrade_callout
 from compraagil_web.components.error_state import error_state
+from compraagil_web.components.export_button import export_controls
 from compraagil_web.components.layout import page
 from compraagil_web.components.price_summary import (
     PriceSummary,
@@ -21,10 +22,11 @@ from compraagil_web.components.price_summary import (
     summarize,
 )
 from compraagil_web.core_calls import CoreCalls
+from compraagil_web.export_state import ExportMixin
 from compraagil_web.state import signed_in_user, to_login, within_quota
 
 
-class PricesState(CoreCalls, rx.State):
+class PricesState(CoreCalls, ExportMixin, rx.State):
     product: str = ""
     region: str = ""
     months: str = "24"
@@ -66,6 +68,14 @@ class PricesState(CoreCalls, rx.State):
         self.summary = summarize(analysis.query.product, analysis)
         self.distribution = price_charts.distribution(analysis)
         self.trend = price_charts.trend(analysis)
+
+    def _export_request(self) -> tuple[str, dict]:
+        region, months = self.region, self.months
+        return "precios", {
+            "product": self.product,
+            "region": int(region) if region.isdigit() else None,
+            "months": int(months) if months.isdigit() else 24,
+        }
 
     @rx.event
     def submit(self, form: dict):
@@ -211,7 +221,14 @@ def _analysis() -> rx.Component:
 def prices_page() -> rx.Component:
     return page(
         rx.vstack(
-            rx.heading("Precios", size="7"),
+            rx.hstack(
+                rx.heading("Precios", size="7"),
+                export_controls(PricesState, "prices"),
+                justify="between",
+                align="center",
+                wrap="wrap",
+                width="100%",
+            ),
             _form(),
             upgrade_callout(PricesState.quota_error),
             _analysis(),

@@ -13,6 +13,7 @@ from compraagil.results.logic import Rival, WinRate
 from compraagil.results.service import DEFAULT_MONTHS, WINDOWS, MyResults, my_results
 from compraagil_web import routes
 from compraagil_web.components.error_state import error_state
+from compraagil_web.components.export_button import export_controls
 from compraagil_web.components.figure import figure_card
 from compraagil_web.components.layout import page
 from compraagil_web.components.ranked import RankedRow, ranked_list
@@ -26,6 +27,7 @@ from compraagil_web.components.result_rows import (
     signed_clp,
 )
 from compraagil_web.core_calls import CoreCalls
+from compraagil_web.export_state import ExportMixin
 from compraagil_web.state import signed_in_user, to_login
 
 MAX_ROWS = 300
@@ -45,7 +47,7 @@ def _rival_row(rival: Rival) -> RankedRow:
     return RankedRow(rival.name, f"{rival.times} {'vez' if rival.times == 1 else 'veces'}", gap)
 
 
-class ResultsState(CoreCalls, rx.State):
+class ResultsState(CoreCalls, ExportMixin, rx.State):
     months: str = str(DEFAULT_MONTHS)
     status: str = ""
     """`ok`, `sin_rut` (the company has no RUT) or `sin_cotizaciones` (the RUT quoted nothing)."""
@@ -82,6 +84,9 @@ class ResultsState(CoreCalls, rx.State):
         )
         if results is not None:
             self._show(results)
+
+    def _export_request(self) -> tuple[str, dict]:
+        return "resultados", {"months": int(self.months)}
 
     @rx.event
     def choose_months(self, months: str):
@@ -227,6 +232,7 @@ def results_page() -> rx.Component:
                 ),
                 rx.spacer(),
                 _window(),
+                export_controls(ResultsState, "results"),
                 width="100%",
                 align="center",
                 wrap="wrap",

@@ -13,9 +13,11 @@ from compraagil.search.query import SearchQuery, Sort, validated
 from compraagil.search.service import TenderHit, search_tenders
 from compraagil_web import routes
 from compraagil_web.components.error_state import error_state
+from compraagil_web.components.export_button import export_controls
 from compraagil_web.components.layout import page
 from compraagil_web.components.tender_list import tender_list
 from compraagil_web.core_calls import CoreCalls
+from compraagil_web.export_state import ExportMixin
 
 FILTERS = (
     "q",
@@ -87,7 +89,7 @@ def _number(text: str) -> int | None:
     return int(digits) if digits else None
 
 
-class SearchState(CoreCalls, rx.State):
+class SearchState(CoreCalls, ExportMixin, rx.State):
     """The filters as the URL states them, and the page of results they give."""
 
     text: str = ""
@@ -122,6 +124,9 @@ class SearchState(CoreCalls, rx.State):
             sort=self.sort if self.sort in {s.value for s in Sort} else Sort.RELEVANCE,
             page=self.page,
         )
+
+    def _export_request(self) -> tuple[str, dict]:
+        return "busqueda", {k: v for k, v in self._fields().items() if k != "page"}
 
     @rx.event
     async def load(self):
@@ -303,6 +308,7 @@ def search_page() -> rx.Component:
                     on_click=SearchState.create_alert,
                     id="search-create-alert",
                 ),
+                export_controls(SearchState, "search"),
                 justify="between",
                 align="center",
                 wrap="wrap",

@@ -1,0 +1,1 @@
+"""Telegram, framework-free: linking chats to users, what the bot answers, and pushing alerts."""

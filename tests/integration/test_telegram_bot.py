@@ -1,0 +1,152 @@
+"""The real bot Application against the fake Bot API (updates arrive through getUpdates): linking
+with a Cuenta token, every command, the «Guardar» and pause/resume buttons, the plan's quota, and an
+unlinked chat told how to link."""
+
+import asyncio
+import copy
+import threading
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import text
+
+from bot.main import build_application
+from compraagil.alerts import service as alert_service
+from compraagil.alerts.logic import AlertInput
+from compraagil.db import session_scope
+from compraagil.ingest.api_v2.files import import_records
+from compraagil.telegram.linking import link_url
+from tests.fakes.telegram import TOKEN, FakeTelegram
+from tests.integration.test_alerts import GLOVES, PAPER, account
+
+CHAT = 5551234
+
+
+class RunningBot:
+    """The Application polling the fake server on its own event loop, in a thread."""
+
+    def __init__(self, api_url: str) -> None:
+        self.application = build_application(TOKEN, api_url=api_url)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def _run(self, coroutine) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
+
+    async def _start(self) -> None:
+        await self.application.initialize()
+        await self.application.updater.start_polling(poll_interval=0, timeout=1)
+        await self.application.start()
+
+    async def _stop(self) -> None:
+        await self.application.updater.stop()
+        await self.application.stop()
+        await self.application.shutdown()
+
+    def start(self) -> None:
+        self.thread.start()
+        self._run(self._start())
+
+    def stop(self) -> None:
+        self._run(self._stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+@pytest.fixture
+def telegram(services):
+    fake = FakeTelegram().start()
+    bot = RunningBot(fake.url)
+    bot.start()
+    yield fake
+    bot.stop()
+    fake.stop()
+
+
+def ask(fake: FakeTelegram, text: str, chat: int = CHAT) -> str:
+    """Send `text` to the bot and return its answer."""
+    count = len(fake.messages_to(chat))
+    fake.type_text(chat, text)
+    return fake.wait_for_messages(chat, count + 1)[-1]
+
+
+def press(fake: FakeTelegram, data: str, chat: int = CHAT) -> str:
+    count = len(fake.messages_to(chat))
+    fake.press(chat, data)
+    return fake.wait_for_messages(chat, count + 1)[-1]
+
+
+def linked(email: str = "ana@ferreteria.cl", plan: str = "PROFESIONAL", chat: int = CHAT, *, fake) -> int:
+    user_id = account(email, plan)
+    with session_scope() as session:
+        url = link_url(session=session, user_id=user_id)
+    assert url.startswith("https://t.me/CompraAgilBot?start=")
+    token = parse_qs(urlparse(url).query)["start"][0]
+    assert "¡Listo!" in ask(fake, f"/start {token}", chat).text
+    return user_id
+
+
+def buttons(message) -> list[dict]:
+    return [button for row in message.reply_markup["inline_keyboard"] for button in row]
+
+
+def test_an_unlinked_chat_is_told_how_to_link(telegram):
+    for command in ("/start", "/buscar guantes", "/precio guantes", "/alertas", "/plan"):
+        assert "Vincular Telegram" in ask(telegram, command).text
+    assert "/buscar" in ask(telegram, "/ayuda").text
+
+
+def test_linking_is_single_use_and_unlinking_stops_the_bot(telegram):
+    user_id = account("ana@ferreteria.cl")
+    with session_scope() as session:
+        token = parse_qs(urlparse(link_url(session=session, user_id=user_id)).query)["start"][0]
+        stored = session.execute(
+            text("SELECT token_hash FROM user_tokens WHERE purpose = 'telegram'")
+        ).scalar_one()
+    assert token not in stored
+    assert "ana@ferreteria.cl" in ask(telegram, f"/start {token}").text
+    assert "ya se usó o venció" in ask(telegram, f"/start {token}", chat=999).text
+    assert "Tu plan: Profesional" in ask(telegram, "/plan").text
+    assert "ya no está vinculado" in ask(telegram, "/desvincular").text
+    assert "Vincular Telegram" in ask(telegram, "/plan").text
+
+
+def test_search_lists_open_tenders_with_links_and_saves_into_the_pipeline(telegram):
+    import_records([copy.deepcopy(GLOVES), copy.deepcopy(PAPER)], source="test")
+    linked(fake=telegram)
+    answer = ask(telegram, "/buscar guantes nitrilo")
+    assert "Guantes de nitrilo talla M" in answer.text and "Resmas" not in answer.text
+    assert "$150.000" in answer.text
+    links = buttons(answer)
+    assert links[0]["url"] == "http://localhost:3000/licitacion/1001-1-COT26"
+    assert links[1]["callback_data"] == "guardar:1001-1-COT26"
+    assert "Guardada en tu pipeline" in press(telegram, "guardar:1001-1-COT26").text
+    assert telegram.called("answerCallbackQuery")
+    with session_scope() as session:
+        assert session.execute(text("SELECT count(*) FROM pipeline_items")).scalar_one() == 1
+    assert "Escribe qué buscar" in ask(telegram, "/buscar").text
+
+
+def test_price_counts_against_the_plans_daily_quota(telegram):
+    linked(plan="FREE", fake=telegram)
+    assert "al menos 3 letras" in ask(telegram, "/precio ab").text
+    first = ask(telegram, "/precio guantes nitrilo")
+    assert "guantes nitrilo" in first.text and "Te quedan 1" in first.text
+    ask(telegram, "/precio resmas")
+    refused = ask(telegram, "/precio guantes")
+    assert "Usaste tus 2" in refused.text
+    assert buttons(refused)[0]["url"].endswith("/planes")
+
+
+def test_alerts_are_listed_paused_and_resumed(telegram):
+    user_id = linked(fake=telegram)
+    with session_scope() as session:
+        alert = alert_service.create_alert(
+            session=session, user_id=user_id, fields=AlertInput(name="Guantes", text="guantes")
+        )
+    listing = ask(telegram, "/alertas")
+    assert "Guantes — activa" in listing.text
+    assert buttons(listing)[0]["callback_data"] == f"pausar:{alert.id}"
+    assert "en pausa" in press(telegram, f"pausar:{alert.id}").text
+    assert "Guantes — en pausa" in ask(telegram, "/alertas").text
+    assert "reanudada" in press(telegram, f"reanudar:{alert.id}").text
