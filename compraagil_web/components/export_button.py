@@ -7,7 +7,10 @@ from jobs.queues import QUEUED, RUNNING
 
 
 def export_controls(state, id_prefix: str) -> rx.Component:
-    """The button, then the job's progress, then «Descargar Excel»; a refusal in words, with Planes."""
+    """The button, then the job's progress, then «Descargar Excel»; a refusal in words, with Planes.
+
+    Reflex renders anchors as React Router links, which navigate inside the app: `reloadDocument`
+    makes the browser request the file itself (and save it, as the route answers an attachment)."""
     working = (state.export_state == QUEUED) | (state.export_state == RUNNING)
     return rx.vstack(
         rx.hstack(
@@ -26,6 +29,7 @@ def export_controls(state, id_prefix: str) -> rx.Component:
                     "Descargar Excel",
                     href=state.export_href,
                     download=True,
+                    custom_attrs={"reloadDocument": True},
                     id=f"{id_prefix}-export-download",
                     style={"display": "flex", "align_items": "center", "gap": "0.3em"},
                 ),
