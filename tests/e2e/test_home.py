@@ -54,7 +54,7 @@ def test_navigation_reaches_every_section(product, page):
     ]:
         page.get_by_role("link", name=label, exact=True).first.click()
         expect(page).to_have_url(product.base_url + path)
-        expect(page.get_by_role("heading", name=label)).to_be_visible()
+        expect(page.get_by_role("heading", name=label, exact=True)).to_be_visible()
 
 
 def test_backend_serves_health_and_metrics(product, page):
