@@ -45,16 +45,16 @@ def test_make_run_fills_an_empty_database_with_demo_data(product):
 
 def test_navigation_reaches_every_section(product, page):
     page.goto(product.base_url + "/")
-    for label, path in [
-        ("Buscar", "/buscar"),
-        ("Precios", "/precios"),
-        ("Alertas", "/alertas"),
-        ("Planes", "/planes"),
-        ("Cuenta", "/cuenta"),
+    for label, path, heading in [
+        ("Buscar", "/buscar", "Buscar"),
+        ("Precios", "/precios", "Precios"),
+        ("Alertas", "/alertas", "Alertas"),
+        ("Planes", "/planes", "Planes"),
+        ("Cuenta", "/cuenta", "Tu cuenta"),
     ]:
         page.get_by_role("link", name=label, exact=True).first.click()
         expect(page).to_have_url(product.base_url + path)
-        expect(page.get_by_role("heading", name=label, exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
 
 
 def test_backend_serves_health_and_metrics(product, page):
