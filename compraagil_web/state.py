@@ -18,6 +18,8 @@ from compraagil.accounts.sessions import CurrentUser, resolve_session
 from compraagil.config import Settings, get_settings
 from compraagil.db import session_scope
 from compraagil.errors import QuotaExceeded, Unauthorized
+from compraagil.pricing.service import PriceAnalysis, PriceQuery, metered_price_analysis
+from compraagil.search.query import validated
 from compraagil_web import routes
 from compraagil_web.core_calls import CoreCalls
 
@@ -132,3 +134,13 @@ async def within_quota(state: CoreCalls, work: Callable[[Session], T]) -> T | No
     result = await state._call(counted)
     state.quota_error = refusals[0] if refusals else ""
     return result
+
+
+async def metered_analysis(state: CoreCalls, *, company_id: int, fields: dict) -> PriceAnalysis | None:
+    """A price analysis for the company, counted against its plan (an invalid query counts nothing)."""
+    return await within_quota(
+        state,
+        lambda session: metered_price_analysis(
+            session=session, company_id=company_id, query=validated(PriceQuery, **fields)
+        ),
+    )

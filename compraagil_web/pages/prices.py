@@ -6,8 +6,6 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from compraagil.chile.regions import REGIONS
-from compraagil.pricing.service import PriceQuery, metered_price_analysis
-from compraagil.search.query import validated
 from compraagil_web import routes
 from compraagil_web.components import price_charts
 from compraagil_web.components.account_ui import upgrade_callout
@@ -23,7 +21,7 @@ from compraagil_web.components.price_summary import (
 )
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.export_state import ExportMixin
-from compraagil_web.state import signed_in_user, to_login, within_quota
+from compraagil_web.state import metered_analysis, signed_in_user, to_login
 
 
 class PricesState(CoreCalls, ExportMixin, rx.State):
@@ -57,12 +55,7 @@ class PricesState(CoreCalls, ExportMixin, rx.State):
             "region": int(self.region) if self.region.isdigit() else None,
             "months": int(self.months) if self.months.isdigit() else 24,
         }
-        analysis = await within_quota(
-            self,
-            lambda session: metered_price_analysis(
-                session=session, company_id=user.company_id, query=validated(PriceQuery, **fields)
-            ),
-        )
+        analysis = await metered_analysis(self, company_id=user.company_id, fields=fields)
         if analysis is None:
             return
         self.summary = summarize(analysis.query.product, analysis)

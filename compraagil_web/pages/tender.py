@@ -10,8 +10,6 @@ import reflex as rx
 from compraagil.chile.dates import closing_label, format_datetime
 from compraagil.chile.money import format_clp, format_quantity
 from compraagil.chile.regions import REGIONS
-from compraagil.pricing.service import PriceQuery, metered_price_analysis
-from compraagil.search.query import validated
 from compraagil.tenders.service import TenderDetail, get_tender
 from compraagil_web import routes
 from compraagil_web.components import price_charts
@@ -27,7 +25,7 @@ from compraagil_web.components.price_summary import (
     summarize,
 )
 from compraagil_web.core_calls import CoreCalls
-from compraagil_web.state import login_url, signed_in_user, within_quota
+from compraagil_web.state import login_url, metered_analysis, signed_in_user
 
 
 @dataclasses.dataclass
@@ -104,12 +102,7 @@ class GuidanceState(CoreCalls, rx.State):
             self.login_href, self.loading = login_url(self), False
             return
         fields = {"product": product[:200], "buyer_id": buyer_id, "region": region, "narrow": False}
-        analysis = await within_quota(
-            self,
-            lambda session: metered_price_analysis(
-                session=session, company_id=user.company_id, query=validated(PriceQuery, **fields)
-            ),
-        )
+        analysis = await metered_analysis(self, company_id=user.company_id, fields=fields)
         if analysis is None:
             return
         self.summary = summarize(analysis.query.product, analysis)
