@@ -1,5 +1,5 @@
 """How the rows of a cotización group: a supplier's quotes and their lines, duplicate lines, the
-products it asked for, and a digest of its records. Work on whole blocks of staged rows (pyarrow
+products it asked for, its own fields (from its first row), and a digest of its records. Work on whole blocks of staged rows (pyarrow
 tables with a `group` column numbering their cotizaciones), with numpy for the counting."""
 
 import hashlib
@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from compraagil.ingest import column_values
+from compraagil.ingest import column_values, values
 from compraagil.ingest.staged_rows import ITEM_COLUMNS
 
 KEY_SEPARATOR = "\x1f"
@@ -148,3 +148,40 @@ def requested_items(file_index: int, table: pa.Table) -> pa.Table:
             "quantity": firsts.column("quantity"),
         }
     ).select(ITEM_COLUMNS)
+
+
+def items_text(table: pa.Table) -> pa.Array:
+    """Each cotización's distinct product names, sorted, joined with « · »."""
+    pairs = table.select(["group", "product"]).group_by(["group", "product"], use_threads=False).aggregate([])
+    pairs = pairs.sort_by([("group", "ascending"), ("product", "ascending")])
+    lists = pairs.group_by("group", use_threads=False).aggregate([("product", "list")]).sort_by("group")
+    return pc.binary_join(lists.column("product_list"), " · ")
+
+
+def tender_fields(firsts: pa.Table) -> pa.Table:
+    """A cotización's own fields, from its first row (unreadable extras are left empty)."""
+    text = column_values.text_or_none
+    available, available_valid = column_values.number(firsts.column("available"))
+    days = pc.utf8_trim_whitespace(firsts.column("days"))
+    return pa.table(
+        {
+            "codigo": firsts.column("codigo"),
+            "closing_date": firsts.column("closing"),
+            "published_date": column_values.mapped(firsts.column("published"), values.parse_day, pa.date32()),
+            "state": column_values.mapped(firsts.column("state"), values.state, pa.string()),
+            "name": pc.coalesce(text(firsts.column("name")), firsts.column("codigo")),
+            "description": text(firsts.column("description")),
+            "delivery_address": text(firsts.column("address")),
+            "delivery_days": pc.if_else(
+                pc.match_substring_regex(days, r"^[0-9]{1,5}$"), days, pa.scalar(None, pa.string())
+            ),
+            "amount_available": pc.if_else(available_valid, available, pa.scalar(None, pa.string())),
+            "unit_code": text(firsts.column("unit_code")),
+            "unit_name": text(firsts.column("unit_name")),
+            "organismo": pc.coalesce(text(firsts.column("unit_organismo")), text(firsts.column("oopp"))),
+            "unit_rut": column_values.mapped(
+                firsts.column("unit_rut"), column_values.optional_rut, pa.string()
+            ),
+            "region": column_values.mapped(firsts.column("region"), values.region, pa.int16()),
+        }
+    )

@@ -30,8 +30,10 @@ from compraagil.ingest.cot_groups import (
     RAW_PREFIX,
     duplicate_rows,
     fingerprints,
+    items_text,
     number_quotes,
     requested_items,
+    tender_fields,
 )
 from compraagil.ingest.staged_rows import (
     BATCH_ROWS,
@@ -262,9 +264,9 @@ class Stager:
         table = table.append_column("row", pa.array(np.arange(table.num_rows)))
         group = table.column("group")
         quotes = number_quotes(table)
-        tenders = _tender_fields(table.filter(_shifted_differs(group)))
+        tenders = tender_fields(table.filter(_shifted_differs(group)))
         tenders = (
-            tenders.append_column("items_text", _items_text(table))
+            tenders.append_column("items_text", items_text(table))
             .append_column(
                 "quotes_received", pa.array(np.bincount(quotes.quote_groups, minlength=tenders.num_rows))
             )
@@ -368,40 +370,3 @@ class Stager:
 def _per_row(tenders: pa.Table, group: pa.Array, name: str) -> pa.Array:
     """A cotización's own field repeated on each of its rows."""
     return tenders.column(name).take(group)
-
-
-def _items_text(table: pa.Table) -> pa.Array:
-    """Each cotización's distinct product names, sorted, joined with « · »."""
-    pairs = table.select(["group", "product"]).group_by(["group", "product"], use_threads=False).aggregate([])
-    pairs = pairs.sort_by([("group", "ascending"), ("product", "ascending")])
-    lists = pairs.group_by("group", use_threads=False).aggregate([("product", "list")]).sort_by("group")
-    return pc.binary_join(lists.column("product_list"), " · ")
-
-
-def _tender_fields(firsts: pa.Table) -> pa.Table:
-    """A cotización's own fields, from its first row (unreadable extras are left empty)."""
-    text = column_values.text_or_none
-    available, available_valid = column_values.number(firsts.column("available"))
-    days = pc.utf8_trim_whitespace(firsts.column("days"))
-    return pa.table(
-        {
-            "codigo": firsts.column("codigo"),
-            "closing_date": firsts.column("closing"),
-            "published_date": column_values.mapped(firsts.column("published"), values.parse_day, pa.date32()),
-            "state": column_values.mapped(firsts.column("state"), values.state, pa.string()),
-            "name": pc.coalesce(text(firsts.column("name")), firsts.column("codigo")),
-            "description": text(firsts.column("description")),
-            "delivery_address": text(firsts.column("address")),
-            "delivery_days": pc.if_else(
-                pc.match_substring_regex(days, r"^[0-9]{1,5}$"), days, pa.scalar(None, pa.string())
-            ),
-            "amount_available": pc.if_else(available_valid, available, pa.scalar(None, pa.string())),
-            "unit_code": text(firsts.column("unit_code")),
-            "unit_name": text(firsts.column("unit_name")),
-            "organismo": pc.coalesce(text(firsts.column("unit_organismo")), text(firsts.column("oopp"))),
-            "unit_rut": column_values.mapped(
-                firsts.column("unit_rut"), column_values.optional_rut, pa.string()
-            ),
-            "region": column_values.mapped(firsts.column("region"), values.region, pa.int16()),
-        }
-    )

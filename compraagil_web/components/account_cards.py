@@ -1,4 +1,4 @@
-"""The Cuenta page's cards for the team, an invitation and security; `state` is the page's state
+"""The Cuenta page's cards for the team, an invitation, security and Telegram; `state` is the page's state
 (its vars and handlers), passed in so the page module stays the one place that defines it."""
 
 import reflex as rx
@@ -127,6 +127,28 @@ def security_card(state) -> rx.Component:
             ),
             rx.divider(),
             rx.button("Cerrar sesión en todos los dispositivos", on_click=state.log_out_everywhere, color_scheme="red", variant="soft", id="logout-everywhere"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
+def telegram_card(state) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Telegram", size="4"),
+            rx.text("Recibe tus alertas y consulta precios desde Telegram.", size="2"),
+            rx.button("Vincular Telegram", on_click=state.link_telegram, id="telegram-link-button"),
+            rx.cond(
+                state.telegram_link != "",
+                rx.vstack(
+                    rx.link("Abrir el bot y vincular", href=state.telegram_link, is_external=True, id="telegram-link"),
+                    rx.text("El enlace sirve una vez y vence en 15 minutos.", size="1", color_scheme="gray"),
+                    spacing="1",
+                ),
+            ),
+            rx.cond(state.section == "telegram", error_message(state.error)),
             spacing="3",
             width="100%",
         ),

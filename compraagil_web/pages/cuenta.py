@@ -20,6 +20,7 @@ from compraagil_web.components.account_cards import (
     members_card,
     section_messages,
     security_card,
+    telegram_card,
 )
 from compraagil_web.components.account_ui import error_message, field
 from compraagil_web.components.layout import page
@@ -266,28 +267,6 @@ class AccountState(CoreCalls, rx.State):
         self.telegram_link = url or ""
 
 
-def _telegram_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Telegram", size="4"),
-            rx.text("Recibe tus alertas y consulta precios desde Telegram.", size="2"),
-            rx.button("Vincular Telegram", on_click=AccountState.link_telegram, id="telegram-link-button"),
-            rx.cond(
-                AccountState.telegram_link != "",
-                rx.vstack(
-                    rx.link("Abrir el bot y vincular", href=AccountState.telegram_link, is_external=True, id="telegram-link"),
-                    rx.text("El enlace sirve una vez y vence en 15 minutos.", size="1", color_scheme="gray"),
-                    spacing="1",
-                ),
-            ),
-            rx.cond(AccountState.section == "telegram", error_message(AccountState.error)),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )  # fmt: skip
-
-
 def _plan_card() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -390,7 +369,7 @@ def account_page() -> rx.Component:
                 invitation_card(AccountState),
                 rx.grid(
                     rx.vstack(_plan_card(), members_card(AccountState), spacing="4", width="100%"),
-                    rx.vstack(_company_card(), _telegram_card(), security_card(AccountState), spacing="4", width="100%"),
+                    rx.vstack(_company_card(), telegram_card(AccountState), security_card(AccountState), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",
                     width="100%",
