@@ -12,6 +12,10 @@ The core never imports `jobs`; the jobs side registers its steps at start-up ins
 A step receives the run's `ImportCounts` and runs in the importing process, after the commit: it
 should be quick (enqueue anything slow). A step that fails is logged and the others still run —
 the import itself has already landed.
+
+A process that never registers the steps (the `python -m compraagil import` CLI) lands its runs
+without them; the scheduler's every-minute catch-up jobs (alerts-match, pipeline-outcomes) pick
+those runs up, so every step's work is done within about a minute either way.
 """
 
 import logging

@@ -6,7 +6,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from compraagil.errors import ConfigurationError
@@ -42,8 +42,9 @@ class Settings(BaseSettings):
     """The bot's @username (without @), for the «Vincular Telegram» deep link."""
     telegram_api_url: str = "https://api.telegram.org"
     """The Bot API server (a local fake in tests)."""
-    telegram_webhook_secret: str | None = None
-    """With it the bot takes updates by webhook (/api/telegram/webhook) instead of polling."""
+    telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    """With it the bot takes updates by webhook (/api/telegram/webhook) instead of polling; Telegram
+    accepts 1–256 letters, digits, `_` and `-`."""
 
     smtp_url: str | None = None
     """smtp://[user:password@]host:port (STARTTLS when offered), or smtps:// for TLS from the start."""

@@ -52,6 +52,12 @@ class TooManyAttempts(CompraAgilError):
         self.retry_after = retry_after
 
 
+class Unavailable(CompraAgilError):
+    """A service we depend on (Redis, the database) is down; try again later."""
+
+    http_status = 503
+
+
 class ImportFailed(CompraAgilError):
     """An import or sync could not be done; nothing was written but its failed run record."""
 

@@ -1,13 +1,15 @@
-"""The backend's own routes (FastAPI, mounted around Reflex): /healthz, /metrics and private downloads
-(/api/exports/<id>); security headers on every response (pages included); a core error raised by any
+"""The backend's own routes (FastAPI, mounted around Reflex): /healthz, /metrics, private downloads
+(/api/exports/<id>) and Telegram's webhook (/api/telegram/webhook, queued for the bot); security headers on every response (pages included); a core error raised by any
 route becomes its HTTP status with `{"error": message}`."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from compraagil.errors import CompraAgilError, TooManyAttempts
 from compraagil.health import check_health
 from compraagil.metrics import render
+from compraagil.telegram import updates
 from compraagil_web.downloads import router as downloads
 from compraagil_web.security import SecurityHeaders
 
@@ -35,3 +37,11 @@ def metrics() -> Response:
     """Prometheus text format."""
     body, content_type = render()
     return Response(body, media_type=content_type)
+
+
+@api.post(updates.WEBHOOK_PATH)
+async def telegram_webhook(request: Request) -> JSONResponse:
+    """An update from Telegram, checked against the webhook secret and queued for the bot."""
+    body = await request.body()
+    await run_in_threadpool(updates.accept, secret=request.headers.get(updates.SECRET_HEADER), body=body)
+    return JSONResponse({"ok": True})

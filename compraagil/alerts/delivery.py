@@ -127,6 +127,7 @@ def _line(row, now: datetime) -> NoticeLine:
         amount=format_clp(row.amount_available, missing="Monto no informado"),
         closes=f"{closing_label(row.closes_at, now)[0]} ({format_datetime(row.closes_at)})",
         url=link(f"/licitacion/{quote(row.codigo)}"),
+        codigo=row.codigo,
     )
 
 

@@ -143,6 +143,7 @@ class NoticeLine:
     amount: str
     closes: str
     url: str
+    codigo: str = ""
 
 
 @dataclass(frozen=True)

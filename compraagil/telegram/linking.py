@@ -66,6 +66,12 @@ def unlink_user(*, session: Session, user_id: int) -> None:
     session.execute(delete(TelegramLink).where(TelegramLink.user_id == user_id))
 
 
+def unlink_account(*, session: Session, user_id: int) -> None:
+    """Cuenta's «Desvincular»: forget the user's chat."""
+    unlink_user(session=session, user_id=user_id)
+    session.commit()
+
+
 def owner_of(*, session: Session, chat_id: int) -> ChatOwner:
     """Who this chat is linked to; Unauthorized (explaining how to link) when nobody."""
     row = session.execute(

@@ -17,6 +17,8 @@ from compraagil.search.service import TenderHit
 MAX_TEXT = 4096
 """Telegram's limit for one message."""
 PUSH_LINES = 10
+PUSH_BUTTONS = 5
+"""Tenders of a push that get their own «Abrir» and «Guardar» buttons (the first ones listed)."""
 """Tenders listed in one pushed message; the rest are counted, with a link to the inbox."""
 SAVE, PAUSE, RESUME = "guardar", "pausar", "reanudar"
 """Callback data prefixes: `guardar:<código>`, `pausar:<alert id>`, `reanudar:<alert id>`."""
@@ -118,10 +120,12 @@ def plan_summary(plan: Plan, lines: list[UsageLine]) -> Reply:
 
 
 def push(lines: list[NoticeLine]) -> Reply:
-    """A push message: the notices grouped as in the mail, at most PUSH_LINES tenders, each linked."""
+    """A push message: the notices grouped as in the mail, at most PUSH_LINES tenders, each linked;
+    the first ones with «Abrir» and «Guardar» buttons."""
     shown, rest = lines[:PUSH_LINES], len(lines) - PUSH_LINES
+    sections = group_lines(shown)
     blocks = []
-    for section in group_lines(shown):
+    for section in sections:
         items = "\n".join(
             f"• {line.tender_name}\n  {line.organismo} · {line.amount} · {line.closes}\n  {line.url}"
             for line in section.lines
@@ -132,4 +136,9 @@ def push(lines: list[NoticeLine]) -> Reply:
     text = "\n\n".join(blocks)
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
-    return Reply(text, [[Button("Ver bandeja y alertas", url=link("/alertas"))]])
+    buttons = [
+        [Button(f"Abrir {line.codigo}", url=line.url), Button("Guardar", callback=f"{SAVE}:{line.codigo}")]
+        for line in [line for section in sections for line in section.lines][:PUSH_BUTTONS]
+        if line.codigo
+    ]
+    return Reply(text, [*buttons, [Button("Ver bandeja y alertas", url=link("/alertas"))]])

@@ -138,17 +138,29 @@ def telegram_card(state) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Telegram", size="4"),
-            rx.text("Recibe tus alertas y consulta precios desde Telegram.", size="2"),
-            rx.button("Vincular Telegram", on_click=state.link_telegram, id="telegram-link-button"),
             rx.cond(
-                state.telegram_link != "",
+                state.telegram_linked,
                 rx.vstack(
-                    rx.link("Abrir el bot y vincular", href=state.telegram_link, is_external=True, id="telegram-link"),
-                    rx.text("El enlace sirve una vez y vence en 15 minutos.", size="1", color_scheme="gray"),
-                    spacing="1",
+                    rx.hstack(rx.badge("Vinculado", color_scheme="green"), rx.text("Tus alertas con el canal Telegram llegan a tu chat con el bot.", size="2"), align="center", wrap="wrap"),
+                    rx.button("Desvincular", on_click=state.unlink_telegram, variant="outline", color_scheme="red", id="telegram-unlink-button"),
+                    spacing="2",
+                ),
+                rx.vstack(
+                    rx.text("Recibe tus alertas y consulta precios desde Telegram.", size="2"),
+                    rx.button("Vincular Telegram", on_click=state.link_telegram, id="telegram-link-button"),
+                    rx.cond(
+                        state.telegram_link != "",
+                        rx.vstack(
+                            rx.link("Abrir el bot y vincular", href=state.telegram_link, is_external=True, id="telegram-link"),
+                            rx.text("El enlace sirve una vez y vence en 15 minutos. Toca «Iniciar» en Telegram y vuelve aquí.", size="1", color_scheme="gray"),
+                            rx.button("Ya lo vinculé", on_click=state.check_telegram, variant="soft", id="telegram-check-button"),
+                            spacing="1",
+                        ),
+                    ),
+                    spacing="2",
                 ),
             ),
-            rx.cond(state.section == "telegram", error_message(state.error)),
+            section_messages(state, "telegram"),
             spacing="3",
             width="100%",
         ),

@@ -10,6 +10,7 @@ from compraagil.alerts.logic import FREQUENCY_LABELS, Channel, Frequency
 from compraagil.chile.money import format_count
 from compraagil.chile.regions import REGIONS
 from compraagil.errors import InvalidInput
+from compraagil.telegram import linking
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, upgrade_callout
 from compraagil_web.components.alert_rows import (
@@ -37,6 +38,7 @@ class AlertsState(CoreCalls, rx.State):
     email: bool = True
     in_inbox: bool = True
     telegram: bool = False
+    telegram_linked: bool = True
     form_key: int = 0
     form_error: str = ""
     quota_error: str = ""
@@ -68,12 +70,13 @@ class AlertsState(CoreCalls, rx.State):
                 service.alert_usage(session=session, user_id=user_id),
                 service.inbox(session=session, user_id=user_id),
                 service.unread_count(session=session, user_id=user_id),
+                linking.is_linked(session=session, user_id=user_id),
             )
 
         result = await self._call(read)
         if result is None:
             return
-        alerts, usage, inbox, unread = result
+        alerts, usage, inbox, unread, self.telegram_linked = result
         now = datetime.now(UTC)
         self.alerts = [alert_row(alert, now) for alert in alerts]
         self.inbox = [inbox_row(entry, now) for entry in inbox]
@@ -242,6 +245,11 @@ def alert_form() -> rx.Component:
                     spacing="4",
                     align="center",
                     wrap="wrap",
+                ),
+                rx.cond(
+                    AlertsState.telegram_linked,
+                    rx.fragment(),
+                    rx.text("Para recibir avisos por Telegram, vincula tu chat en ", rx.link("Cuenta", href="/cuenta"), ".", size="1", color_scheme="gray", id="alert-telegram-hint"),
                 ),
                 rx.text("Las alertas avisan de Compras Ágiles abiertas, nuevas o que cambiaron.", size="1", color_scheme="gray"),
                 error_message(AlertsState.form_error, id="alert-form-error"),

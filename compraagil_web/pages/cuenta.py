@@ -80,6 +80,7 @@ class AccountState(CoreCalls, rx.State):
     notice: str = ""
     invitation: str = ""
     telegram_link: str = ""
+    telegram_linked: bool = False
 
     def _show(self, overview: AccountOverview) -> None:
         plan = get_plan(overview.company.plan)
@@ -95,13 +96,17 @@ class AccountState(CoreCalls, rx.State):
         self.members = [_member_row(m) for m in overview.members]
 
     async def _refresh(self, user) -> None:
-        overview = await self._call(
-            lambda session: companies.account_overview(
-                session=session, user_id=user.user_id, company_id=user.company_id
+        found = await self._call(
+            lambda session: (
+                companies.account_overview(session=session, user_id=user.user_id, company_id=user.company_id),
+                linking.is_linked(session=session, user_id=user.user_id),
             )
         )
-        if overview:
-            self._show(overview)
+        if found:
+            self._show(found[0])
+            self.telegram_linked = found[1]
+            if self.telegram_linked:
+                self.telegram_link = ""
 
     def _begin(self, section: str) -> None:
         self.section, self.notice, self.error = section, "", ""
@@ -265,6 +270,29 @@ class AccountState(CoreCalls, rx.State):
             return
         url = await self._call(lambda session: linking.link_url(session=session, user_id=user.user_id))
         self.telegram_link = url or ""
+
+    @rx.event
+    async def check_telegram(self):
+        """After linking in Telegram: show the card as it now is."""
+        self._begin("telegram")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        await self._refresh(user)
+        if not self.telegram_linked:
+            self.error = "Aún no vemos el chat vinculado: abre el enlace y toca «Iniciar» en Telegram."
+
+    @rx.event
+    async def unlink_telegram(self):
+        self._begin("telegram")
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        await self._call(lambda session: linking.unlink_account(session=session, user_id=user.user_id))
+        await self._refresh(user)
+        self.notice = "Telegram desvinculado: ya no recibirás avisos por ese chat."
 
 
 def _plan_card() -> rx.Component:

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.devservices import free_port
+from tests.fakes.telegram import TOKEN, FakeTelegram
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -88,7 +89,8 @@ class RunningProduct:
         return self.process.wait(timeout=60)
 
 
-def start_product(data_dir: Path, log_path: Path) -> RunningProduct:
+def start_product(data_dir: Path, log_path: Path, telegram_api_url: str | None = None) -> RunningProduct:
+    """`make run` in `data_dir`; with `telegram_api_url`, its bot and alert pushes talk to that Bot API."""
     port = free_port()
     env = child_environment(
         DATA_DIR=str(data_dir),
@@ -97,8 +99,10 @@ def start_product(data_dir: Path, log_path: Path) -> RunningProduct:
         DEV_SMTP_PORT=str(free_port()),
         PUBLIC_URL=f"http://localhost:{port}",
     )
-    for variable in ("DATABASE_URL", "REDIS_URL", "SMTP_URL"):
+    for variable in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
         env.pop(variable, None)
+    if telegram_api_url:
+        env |= {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram_api_url}
     log = log_path.open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "compraagil", "run"],
@@ -124,9 +128,17 @@ def start_product(data_dir: Path, log_path: Path) -> RunningProduct:
 
 
 @pytest.fixture(scope="session")
-def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProduct]:
+def telegram() -> Iterator[FakeTelegram]:
+    """The Bot API the product's bot polls and its workers push to (a local fake)."""
+    fake = FakeTelegram().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def product(tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram) -> Iterator[RunningProduct]:
     root = tmp_path_factory.mktemp("product")
-    running = start_product(root / "var", root / "run.log")
+    running = start_product(root / "var", root / "run.log", telegram.url)
     yield running
     running.stop()
 

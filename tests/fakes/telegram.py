@@ -119,7 +119,7 @@ class FakeTelegram:
 
     def _push_update(self, update: dict) -> None:
         with self._changed:
-            self._updates.append({"update_id": next(self._update_ids), **update})
+            self._updates.append(update)
             self._changed.notify_all()
 
     def _chat(self, chat_id: int) -> dict:
@@ -128,8 +128,9 @@ class FakeTelegram:
     def _person(self, chat_id: int) -> dict:
         return {"id": chat_id, "is_bot": False, "first_name": "Ana", "language_code": "es"}
 
-    def type_text(self, chat_id: int, text: str) -> None:
-        """The person sends `text` (a leading /command gets its bot_command entity)."""
+    def text_update(self, chat_id: int, text: str) -> dict:
+        """The update Telegram makes when the person sends `text` (a leading /command gets its
+        bot_command entity), for a webhook to receive."""
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -139,7 +140,11 @@ class FakeTelegram:
         }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        self._push_update({"message": message})
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def type_text(self, chat_id: int, text: str) -> None:
+        """The person sends `text`; the bot gets it from getUpdates."""
+        self._push_update(self.text_update(chat_id, text))
 
     def press(self, chat_id: int, data: str) -> None:
         """The person presses an inline button with callback `data` under the bot's last message to them."""
@@ -161,7 +166,7 @@ class FakeTelegram:
             "message": message,
             "data": data,
         }
-        self._push_update({"callback_query": query})
+        self._push_update({"update_id": next(self._update_ids), "callback_query": query})
 
     # What the bot did
 

@@ -2,55 +2,22 @@
 with a Cuenta token, every command, the «Guardar» and pause/resume buttons, the plan's quota, and an
 unlinked chat told how to link."""
 
-import asyncio
 import copy
-import threading
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import text
 
-from bot.main import build_application
 from compraagil.alerts import service as alert_service
 from compraagil.alerts.logic import AlertInput
 from compraagil.db import session_scope
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.telegram.linking import link_url
-from tests.fakes.telegram import TOKEN, FakeTelegram
+from tests.bot_harness import RunningBot
+from tests.fakes.telegram import FakeTelegram
 from tests.integration.test_alerts import GLOVES, PAPER, account
 
 CHAT = 5551234
-
-
-class RunningBot:
-    """The Application polling the fake server on its own event loop, in a thread."""
-
-    def __init__(self, api_url: str) -> None:
-        self.application = build_application(TOKEN, api_url=api_url)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-
-    def _run(self, coroutine) -> None:
-        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(30)
-
-    async def _start(self) -> None:
-        await self.application.initialize()
-        await self.application.updater.start_polling(poll_interval=0, timeout=1)
-        await self.application.start()
-
-    async def _stop(self) -> None:
-        await self.application.updater.stop()
-        await self.application.stop()
-        await self.application.shutdown()
-
-    def start(self) -> None:
-        self.thread.start()
-        self._run(self._start())
-
-    def stop(self) -> None:
-        self._run(self._stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
 
 
 @pytest.fixture

@@ -66,6 +66,10 @@ def test_a_matching_tender_is_pushed_once_with_its_deep_link(telegram):
     [message] = telegram.messages_to(101)
     assert "Guantes de nitrilo talla M" in message.text
     assert "http://localhost:3000/licitacion/1001-1-COT26" in message.text
+    [open_it, save_it], [inbox] = message.reply_markup["inline_keyboard"]
+    assert open_it == {"text": "Abrir 1001-1-COT26", "url": "http://localhost:3000/licitacion/1001-1-COT26"}
+    assert save_it == {"text": "Guardar", "callback_data": "guardar:1001-1-COT26"}
+    assert inbox["url"] == "http://localhost:3000/alertas"
     call(deliver, frequency=Frequency.INSTANT)
     land_gloves()
     call(deliver, frequency=Frequency.INSTANT)
