@@ -1,4 +1,4 @@
-"""Licitación: one Compra Ágil in full, with price guidance for what it asks for."""
+"""Licitación: one Compra Ágil in full, with price guidance for every item it asks for."""
 
 import dataclasses
 from datetime import UTC, datetime
@@ -10,6 +10,7 @@ import reflex as rx
 from compraagil.chile.dates import closing_label, format_datetime
 from compraagil.chile.money import format_clp, format_quantity
 from compraagil.chile.regions import REGIONS
+from compraagil.pricing.quote_guidance import metered_tender_guidance
 from compraagil.tenders.service import TenderDetail, get_tender
 from compraagil_web import routes
 from compraagil_web.components import price_charts
@@ -24,8 +25,9 @@ from compraagil_web.components.price_summary import (
     price_summary,
     summarize,
 )
+from compraagil_web.components.quote_guidance import QuoteView, quote_guidance, quote_view
 from compraagil_web.core_calls import CoreCalls
-from compraagil_web.state import login_url, metered_analysis, signed_in_user
+from compraagil_web.state import login_url, signed_in_user, within_quota
 
 
 @dataclasses.dataclass
@@ -84,16 +86,18 @@ class GuidanceState(CoreCalls, rx.State):
     trend: go.Figure = go.Figure()
     login_href: str = ""
     quota_error: str = ""
+    quote: QuoteView = QuoteView()
 
     def _clear(self) -> None:
         self._start()
-        self.summary, self.prices_link = PriceSummary(), ""
+        self.summary, self.prices_link, self.quote = PriceSummary(), "", QuoteView()
         self.login_href, self.quota_error = "", ""
 
     @rx.event
-    async def analyze(self, product: str, buyer_id: int | None, region: int | None):
+    async def analyze(self, codigo: str):
+        """Every requested item priced (one use of the plan's analyses); the first one in full."""
         self._clear()
-        if not product:
+        if not codigo:
             self.loading = False
             return
         yield
@@ -101,9 +105,17 @@ class GuidanceState(CoreCalls, rx.State):
         if user is None:
             self.login_href, self.loading = login_url(self), False
             return
-        fields = {"product": product[:200], "buyer_id": buyer_id, "region": region, "narrow": False}
-        analysis = await metered_analysis(self, company_id=user.company_id, fields=fields)
-        if analysis is None:
+        guidance = await within_quota(
+            self,
+            lambda session: metered_tender_guidance(
+                session=session, company_id=user.company_id, codigo=codigo
+            ),
+        )
+        if guidance is None:
+            return
+        self.quote = quote_view(guidance.quote)
+        if (analysis := guidance.first) is None:
+            self.summary = PriceSummary(product=guidance.quote.items[0].product)
             return
         self.summary = summarize(analysis.query.product, analysis)
         self.distribution = price_charts.distribution(analysis)
@@ -161,8 +173,7 @@ class TenderState(CoreCalls, rx.State):
         if detail is None:
             return
         self._show(detail)
-        products = detail.product_names()
-        yield GuidanceState.analyze(products[0] if products else "", detail.buyer_id, detail.region)
+        yield GuidanceState.analyze(detail.codigo if detail.product_names() else "")
 
 
 def _fact(label: str, value) -> rx.Component:
@@ -352,6 +363,17 @@ def _guidance_result() -> rx.Component:
             GuidanceState.error != "",
             error_state(GuidanceState, TenderState.load),
             rx.vstack(
+                quote_guidance(GuidanceState.quote),
+                rx.cond(
+                    GuidanceState.quote.rows.length() > 1,
+                    rx.text(
+                        "Análisis detallado de «",
+                        GuidanceState.summary.product,
+                        "»",
+                        size="3",
+                        weight="medium",
+                    ),
+                ),
                 price_summary(GuidanceState.summary),
                 rx.cond(
                     GuidanceState.summary.found,

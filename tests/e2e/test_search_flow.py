@@ -1,4 +1,5 @@
-"""Home → search with a filter → a tender → its price guidance; the search URL can be shared."""
+"""Home → search with a filter → a tender → its price guidance, every requested item priced; the
+search URL can be shared."""
 
 import re
 from urllib.parse import parse_qs, urlparse
@@ -20,6 +21,14 @@ def an_open_tender(product) -> tuple[str, str, int]:
         ).fetchone()
     phrase = name.removeprefix("Adquisición de ").removesuffix(" y otros")
     return codigo, phrase, region
+
+
+def requested_items(product, codigo: str) -> int:
+    with psycopg.connect(product.database_url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM tender_items i JOIN tenders t ON t.id = i.tender_id WHERE t.codigo = %s",
+            (codigo,),
+        ).fetchone()[0]
 
 
 def test_search_open_a_tender_and_see_its_price(product, page):
@@ -48,6 +57,8 @@ def test_search_open_a_tender_and_see_its_price(product, page):
     )
     expect(page.locator("#price-distribution .main-svg").first).to_be_visible(timeout=30_000)
     expect(page.locator("#price-insights")).to_contain_text("Precio sugerido")
+    expect(page.locator("#quote-guidance .quote-item")).to_have_count(requested_items(product, codigo))
+    expect(page.locator("#quote-total")).to_have_text(re.compile(r"^\$\d{1,3}(\.\d{3})*$"))
 
     again = page.context.new_page()
     again.goto(shared_url)
