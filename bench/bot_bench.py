@@ -6,12 +6,11 @@ cached answer); the second asks them again (search answers cached in Redis).
 .venv/bin/python -m bench.bot_bench [--rows 1000000] [--queries 240] [--database-url URL]
 """
 
-import argparse
 import time
 
 from sqlalchemy import text
 
-from bench.common import machine, populated_database, product_queries, report
+from bench.common import machine, populated_database, product_queries, query_bench_arguments, report
 from compraagil.accounts.demo import create_account
 from compraagil.db import session_scope
 from compraagil.models import TelegramLink
@@ -43,12 +42,7 @@ def answer_millis(fake: FakeTelegram, command: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--queries", type=int, default=240)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
+    args = query_bench_arguments(__doc__, seed=11)
     with populated_database(args.rows, args.seed, args.database_url):
         with session_scope() as session:
             quotes = session.execute(text("SELECT count(*) FROM quote_lines")).scalar_one()

@@ -1,5 +1,6 @@
 """What the query benchmarks share: a populated database, query sets, timing and percentiles."""
 
+import argparse
 import os
 import random
 import statistics
@@ -49,6 +50,16 @@ def _settle(database_url: str) -> None:
     measuring while it still works in the background measures autovacuum."""
     with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
+
+
+def query_bench_arguments(description: str, seed: int) -> argparse.Namespace:
+    """The options every query benchmark takes: --rows, --seed, --queries, --database-url."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--queries", type=int, default=240)
+    parser.add_argument("--database-url", help="an already populated database (nothing is generated)")
+    return parser.parse_args()
 
 
 def product_queries(count: int, seed: int) -> list[str]:

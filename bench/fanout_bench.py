@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
 
 import psutil
 from rq import Retry
@@ -21,13 +20,13 @@ from sqlalchemy import text
 
 from bench.common import machine, populated_database
 from compraagil.alerts.matching import match_pending_runs
-from compraagil.chile.dates import SANTIAGO
 from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.db import session_scope
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.redis_client import redis_url
 from jobs.queues import ALERTS, get_queue
 from tests.fakes.telegram import TOKEN, FakeTelegram
+from tests.integration.test_alerts import record
 
 FIRST_CHAT = 900_000_000
 WAVES = (("9100-1-COT26", "Guantes de nitrilo talla M"), ("9100-2-COT26", "Guantes de vinilo talla L"))
@@ -45,24 +44,6 @@ def subscribers(count: int) -> None:
             " SELECT company_id, id, 'Guantes', 'guantes', '{inbox,telegram}' FROM users WHERE email LIKE 'fanout%'",
         ):
             session.execute(text(sql), {"n": count, "first": FIRST_CHAT})
-
-
-def tender(codigo: str, name: str) -> dict:
-    now = datetime.now(SANTIAGO)
-    return {
-        "codigo": codigo,
-        "nombre": name,
-        "descripcion": f"Se requiere {name.lower()}.",
-        "estado": {"codigo": "publicada", "glosa": "Publicada"},
-        "fechas": {
-            "fecha_publicacion": (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-            "fecha_cierre": (now + timedelta(days=3)).strftime("%Y-%m-%d %H:%M"),
-            "fecha_ultimo_cambio": now.isoformat(),
-        },
-        "presupuesto": {"moneda": "CLP", "monto_disponible": 150_000, "monto_disponible_clp": 150_000, "valor_cambio_moneda": 1},
-        "institucion": {"organismo_comprador": "Ilustre Municipalidad de Chillán", "unidad_compra": "Salud", "region": 16},
-        "productos_solicitados": [{"codigo_producto": 42132203, "nombre": name, "descripcion": name, "cantidad": 10, "unidad_medida": "Caja"}],
-    }  # fmt: skip
 
 
 def start_workers(count: int, database_url: str, api_url: str) -> list[subprocess.Popen]:
@@ -90,7 +71,7 @@ def wave(
     fake: FakeTelegram, codigo: str, name: str, expected: int, workers: list, kill_at: int | None
 ) -> float:
     """Land one matching tender, enqueue one delivery job per worker, wait for every message; seconds."""
-    import_records([tender(codigo, name)], source="fan-out bench", kind="bench")
+    import_records([record(codigo, name)], source="fan-out bench", kind="bench")
     with session_scope() as session:
         match_pending_runs(session=session)
     started = time.monotonic()

@@ -3,13 +3,12 @@
 .venv/bin/python -m bench.price_bench [--rows 1000000] [--database-url URL]
 """
 
-import argparse
 import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from bench.common import machine, populated_database, product_queries, report, timed
+from bench.common import machine, populated_database, product_queries, query_bench_arguments, report, timed
 from compraagil.db import session_scope
 from compraagil.ingest.synthetic import vocabulary
 from compraagil.pricing import logic
@@ -53,12 +52,7 @@ def explain(query: PriceQuery) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--queries", type=int, default=240)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
+    args = query_bench_arguments(__doc__, seed=13)
     with populated_database(args.rows, args.seed, args.database_url):
         with session_scope() as session:
             lines, products = session.execute(

@@ -3,12 +3,11 @@
 .venv/bin/python -m bench.search_bench [--rows 1000000] [--database-url URL]
 """
 
-import argparse
 import random
 
 from sqlalchemy import text
 
-from bench.common import machine, populated_database, product_queries, report, timed
+from bench.common import machine, populated_database, product_queries, query_bench_arguments, report, timed
 from compraagil.db import session_scope
 from compraagil.ingest.synthetic import vocabulary
 from compraagil.search.query import SearchQuery, Sort
@@ -54,12 +53,7 @@ def explain(query: SearchQuery) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--queries", type=int, default=240)
-    parser.add_argument("--database-url")
-    args = parser.parse_args()
+    args = query_bench_arguments(__doc__, seed=11)
     with populated_database(args.rows, args.seed, args.database_url):
         with session_scope() as session:
             tenders = session.execute(text("SELECT count(*) FROM tenders")).scalar_one()
