@@ -4,6 +4,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 SANTIAGO = ZoneInfo("America/Santiago")
+MONTH_ABBREVIATIONS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic")
+"""The RAE's abbreviations, lower case as es-CL writes them in running text."""
 
 
 def to_santiago(moment: datetime) -> datetime:
@@ -20,6 +22,12 @@ def format_date(day: date | datetime | None, *, missing: str = "—") -> str:
     if isinstance(day, datetime):
         day = to_santiago(day).date()
     return day.strftime("%d-%m-%Y")
+
+
+def month_label(month: str) -> str:
+    """`2025-01` → `ene 2025`."""
+    year, number = month.split("-")
+    return f"{MONTH_ABBREVIATIONS[int(number) - 1]} {year}"
 
 
 def format_datetime(moment: datetime | None, *, missing: str = "—") -> str:

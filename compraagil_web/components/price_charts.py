@@ -2,6 +2,7 @@
 
 import plotly.graph_objects as go
 
+from compraagil.chile.dates import month_label
 from compraagil.chile.money import format_clp
 from compraagil.pricing.logic import percent_difference
 from compraagil.pricing.service import PriceAnalysis
@@ -16,6 +17,8 @@ LAYOUT = {
     "font": {"family": "system-ui, sans-serif", "size": 12},
 }
 GRID = {"gridcolor": "#eceeee", "zeroline": False}
+MAX_MONTH_TICKS = 8
+"""Month labels on the trend's axis (Spanish, written here: Plotly's own are English)."""
 LEGEND = {
     "orientation": "h",
     "x": 0,
@@ -79,9 +82,19 @@ def trend(analysis: PriceAnalysis) -> go.Figure:
     """Monthly median unit price, titled with how much it moved over the window."""
     months = [point.month for point in analysis.monthly]
     medians = [point.median for point in analysis.monthly]
+    labels = [month_label(month) for month in months]
     figure = go.Figure(
-        go.Scatter(x=months, y=medians, mode="lines+markers", line_color=ACCENT, name="Mediana")
+        go.Scatter(
+            x=months,
+            y=medians,
+            customdata=labels,
+            hovertemplate="%{customdata}: mediana $%{y:,.0f}<extra></extra>",
+            mode="lines+markers",
+            line_color=ACCENT,
+            name="Mediana",
+        )
     )
+    step = max(1, -(-len(months) // MAX_MONTH_TICKS))
     if len(medians) >= 2:
         change = percent_difference(medians[-1], medians[0])
         title = f"Mediana mensual: {'subió' if change > 0 else 'bajó'} {abs(change):.0f} % en el período"
@@ -89,7 +102,7 @@ def trend(analysis: PriceAnalysis) -> go.Figure:
         title = "Mediana mensual"
     figure.update_layout(
         title=_title(title),
-        xaxis={"title": "Mes", **GRID},
+        xaxis={"title": "Mes", "tickvals": months[::step], "ticktext": labels[::step], **GRID},
         yaxis={"title": "Precio unitario (CLP)", "tickprefix": "$", "tickformat": ",.0f", **GRID},
         showlegend=False,
         **LAYOUT,

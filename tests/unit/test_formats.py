@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from compraagil.chile.dates import format_date, format_datetime, parse_date
+from compraagil.chile.dates import format_date, format_datetime, month_label, parse_date
 from compraagil.chile.money import format_clp, format_count, round_clp
 from compraagil.chile.regions import REGIONS, region_name, region_number
 
@@ -87,3 +87,7 @@ def test_format_quantity():
     assert format_quantity(Decimal("1234.5000")) == "1.234,5"
     assert format_quantity(None) == "—"
     assert format_quantity(3) == "3"
+
+
+def test_month_labels_are_spanish():
+    assert [month_label(f"2025-{n:02d}") for n in (1, 9, 12)] == ["ene 2025", "sept 2025", "dic 2025"]
