@@ -84,6 +84,27 @@ def _import_files(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _embed(args: argparse.Namespace) -> int:
+    from compraagil.db import session_scope
+    from compraagil.embeddings.providers import get_embedder
+    from compraagil.embeddings.store import count_pending, embed_pending
+
+    embedder = get_embedder()
+    progress = TerminalProgress(f"Embeddings ({embedder.model})")
+    with session_scope() as session:
+        pending = count_pending(session=session, embedder=embedder)
+        total = min(pending, args.limit) if args.limit else pending
+        done = embed_pending(
+            session=session,
+            embedder=embedder,
+            limit=args.limit,
+            progress=lambda rows: progress(rows, rows / total if total else 1.0),
+        )
+    progress.done()
+    print(f"{format_count(done)} Compras Ágiles con embedding nuevo; faltaban {format_count(pending)}")
+    return 0
+
+
 def _import_month(args: argparse.Namespace) -> int:
     from compraagil.errors import ImportFailed
     from compraagil.ingest.download import MonthNotPublished, parse_month
@@ -218,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--rows", type=int, default=200_000, help="history rows (quotes)")
     seed.add_argument("--seed", type=int, default=2026)
     seed.add_argument("--open", type=int, default=300, help="open tenders to add")
+    embed = command(
+        "embed",
+        _embed,
+        "embed tenders for search by meaning: the missing and changed ones, newest first (resumable)",
+    )
+    embed.add_argument("--limit", type=int, help="at most this many tenders")
     load = command("load-api-json", _load_api_json, "load API v2 records saved as JSON files")
     load.add_argument("paths", nargs="+", type=Path)
     command("seed-users", _seed_users, "create one demo user per plan (<plan>@demo.compraagil.cl)")
@@ -234,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 DATABASE_COMMANDS = frozenset(
-    {"import", "import-month", "sync", "load-api-json", "seed", "stats", "seed-users", "users"}
+    {"import", "import-month", "sync", "load-api-json", "seed", "stats", "seed-users", "users", "embed"}
 )
 """Commands that use the database: its schema is brought up to date before they run."""
 

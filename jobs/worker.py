@@ -12,7 +12,7 @@ from rq import Worker
 from compraagil.logs import configure_logging
 from compraagil.redis_client import get_redis
 from jobs.queues import QUEUE_NAMES, get_queue
-from jobs.tasks import alerts, pipeline
+from jobs.tasks import alerts, ml, pipeline
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ PRELOAD = (
     "jobs.tasks.imports",
     "jobs.tasks.alerts",
     "jobs.tasks.exports",
+    "jobs.tasks.ml",
     "compraagil.db",
     "sqlalchemy.dialects.postgresql.psycopg",
 )
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     preload()
     pipeline.register_after_import()
     alerts.register_after_import()
+    ml.register_after_import()
     queues = [get_queue(name.strip()) for name in args.queues.split(",") if name.strip()]
     log.info("worker starting", extra={"queues": [q.name for q in queues]})
     Worker(queues, connection=get_redis()).work(with_scheduler=True, burst=args.burst)

@@ -11,6 +11,7 @@ from compraagil.models.accounts import (
     UserToken,
 )
 from compraagil.models.alerts import Alert, AlertDelivery, AlertNotice, AlertRunCheck
+from compraagil.models.embeddings import TenderEmbedding
 from compraagil.models.exports import Export
 from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier, Tender, TenderItem
 from compraagil.models.imports import ImportReject, ImportRun, SyncState
@@ -23,6 +24,7 @@ __all__ = [
     "Product",
     "Tender",
     "TenderItem",
+    "TenderEmbedding",
     "Quote",
     "QuoteLine",
     "ImportRun",

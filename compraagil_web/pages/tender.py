@@ -26,6 +26,7 @@ from compraagil_web.components.price_summary import (
     summarize,
 )
 from compraagil_web.components.quote_guidance import QuoteView, quote_guidance, quote_view
+from compraagil_web.components.similar_tenders import similar_section
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import login_url, signed_in_user, within_quota
 
@@ -400,7 +401,7 @@ def tender_page() -> rx.Component:
             rx.vstack(rx.skeleton(rx.box(height="40px"), width="60%"), rx.skeleton(rx.box(height="160px"), width="100%"), width="100%", padding_y="1em"),
             rx.cond(
                 TenderState.error == "",
-                rx.vstack(_details(), _guidance(), _items(), _quotes(), spacing="5", width="100%", padding_y="1em"),
+                rx.vstack(_details(), _guidance(), _items(), _quotes(), similar_section(), spacing="5", width="100%", padding_y="1em"),
                 error_state(TenderState, TenderState.load),
             ),
         )

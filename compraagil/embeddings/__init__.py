@@ -1,0 +1,1 @@
+"""Search by meaning: tenders' texts as vectors (an offline model by default), stored per model."""

@@ -1,0 +1,92 @@
+"""Keep every tender's embedding current: tenders without one for the model, or whose text changed
+since (its digest differs), are embedded in batches. Resumable: each batch is committed, so a run
+stopped halfway goes on from where it stopped."""
+
+import hashlib
+from collections.abc import Callable
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from compraagil.embeddings.providers import Embedder
+
+BATCH = 128
+"""Texts per call of the model, each batch committed."""
+CHUNK = 4096
+"""Pending tenders read per query (finding them reads every tender: done once per chunk)."""
+DESCRIPTION_CHARS = 400
+"""How much of a description joins the name and the items (the encoder reads the first words best)."""
+
+TENDER_TEXT = f"""
+concat_ws('. ', t.name, nullif(t.items_text, ''), left(t.description, {DESCRIPTION_CHARS}))
+"""
+"""What a tender is about: its name, what it asks for and the start of its description."""
+
+STALE = f"""
+    FROM tenders t LEFT JOIN tender_embeddings e ON e.tender_id = t.id AND e.model = :model
+    WHERE e.tender_id IS NULL
+       OR (e.embedded_at < t.updated_at AND e.text_digest <> md5({TENDER_TEXT}))
+"""
+"""Tenders without an embedding of the model, or changed since theirs was made and with another
+text now (both importers move `updated_at` only when a tender really changed)."""
+PENDING = text(f"SELECT t.id, {TENDER_TEXT} AS body {STALE} ORDER BY t.id DESC LIMIT :limit")
+"""Newest first: what people are looking at now is embedded before the history."""
+COUNT_PENDING = text(f"SELECT count(*) {STALE}")
+SAVE = text(
+    """
+    INSERT INTO tender_embeddings (tender_id, model, text_digest, embedding)
+    VALUES (:tender_id, :model, :digest, CAST(:embedding AS vector))
+    ON CONFLICT (tender_id, model) DO UPDATE
+    SET text_digest = excluded.text_digest, embedding = excluded.embedding, embedded_at = now()
+    """
+)
+
+
+def digest(body: str) -> str:
+    """The md5 of a tender's text, as PostgreSQL's md5() writes it."""
+    return hashlib.md5(body.encode()).hexdigest()
+
+
+def count_pending(*, session: Session, embedder: Embedder) -> int:
+    """Tenders whose embedding is missing or stale."""
+    return session.execute(COUNT_PENDING, {"model": embedder.model}).scalar_one()
+
+
+def embed_pending(
+    *,
+    session: Session,
+    embedder: Embedder,
+    limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Embed the tenders whose embedding is missing or stale (up to `limit`), newest first; returns
+    how many. Each batch is committed as it is done."""
+    done = 0
+    while limit is None or done < limit:
+        wanted = CHUNK if limit is None else min(CHUNK, limit - done)
+        rows = session.execute(PENDING, {"model": embedder.model, "limit": wanted}).all()
+        if not rows:
+            break
+        for start in range(0, len(rows), BATCH):
+            _save(session, embedder, rows[start : start + BATCH])
+            done += len(rows[start : start + BATCH])
+            if progress:
+                progress(done)
+    return done
+
+
+def _save(session: Session, embedder: Embedder, rows: list) -> None:
+    vectors = embedder.embed([body for _, body in rows])
+    session.execute(
+        SAVE,
+        [
+            {
+                "tender_id": tender_id,
+                "model": embedder.model,
+                "digest": digest(body),
+                "embedding": "[" + ",".join(f"{value:.6g}" for value in vector) + "]",
+            }
+            for (tender_id, body), vector in zip(rows, vectors, strict=True)
+        ],
+    )
+    session.commit()

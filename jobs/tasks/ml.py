@@ -1,0 +1,35 @@
+"""ML jobs: tenders' embeddings kept current after every import, and every few minutes for imports
+made where no worker steps run (the CLI)."""
+
+from compraagil import after_import
+from compraagil.db import session_scope
+from compraagil.embeddings.providers import get_embedder
+from compraagil.embeddings.store import count_pending, embed_pending
+from compraagil.ingest.runs import ImportCounts
+from jobs.queues import ML, enqueue_with_retry
+
+JOB_LIMIT = 2048
+"""Tenders one job embeds (~15 s) before handing over to a new job, so a long backfill never holds
+a worker that exports and alerts also wait on."""
+
+
+def embed_tenders() -> str:
+    """Embed up to JOB_LIMIT tenders whose embedding is missing or stale, newest first; enqueue the
+    next job when more remain."""
+    embedder = get_embedder()
+    with session_scope() as session:
+        done = embed_pending(session=session, embedder=embedder, limit=JOB_LIMIT)
+        more = count_pending(session=session, embedder=embedder) if done == JOB_LIMIT else 0
+    if more:
+        enqueue_with_retry("jobs.tasks.ml.embed_tenders", ML)
+    return f"{done} Compras Ágiles con embedding nuevo ({embedder.model}); faltan {more}"
+
+
+def embed_after_import(counts: ImportCounts) -> None:
+    """The «after import» step: enqueue the embedding (it runs on the `ml` queue)."""
+    enqueue_with_retry("jobs.tasks.ml.embed_tenders", ML)
+
+
+def register_after_import() -> None:
+    """Register this module's «after import» step (the worker calls it at start-up)."""
+    after_import.register(embed_after_import)
