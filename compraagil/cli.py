@@ -105,6 +105,29 @@ def _embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from compraagil.backups.service import backup
+    from compraagil.db import database_url, libpq_url
+
+    made = backup(database=libpq_url(database_url()), directory=args.dir)
+    rows = sum(made.manifest["tables"].values())
+    size = format_count(round(made.manifest["bytes"] / 1e6))
+    print(
+        f"respaldo {made.path} · {size} MB · {format_count(rows)} filas · sha256 {made.manifest['sha256'][:12]}…"
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from compraagil.backups.service import restore
+    from compraagil.db import database_url, libpq_url
+
+    counts = restore(path=args.file, database=libpq_url(args.database_url or database_url()))
+    tables, rows = format_count(len(counts)), format_count(sum(counts.values()))
+    print(f"restaurado {args.file.name}: {tables} tablas, {rows} filas, iguales al manifiesto")
+    return 0
+
+
 def _import_month(args: argparse.Namespace) -> int:
     from compraagil.errors import ImportFailed
     from compraagil.ingest.download import MonthNotPublished, parse_month
@@ -245,6 +268,15 @@ def build_parser() -> argparse.ArgumentParser:
         "embed tenders for search by meaning: the missing and changed ones, newest first (resumable)",
     )
     embed.add_argument("--limit", type=int, help="at most this many tenders")
+    backups = command(
+        "backup", _backup, "pg_dump with checksum and manifest; keeps 7 daily, 4 weekly, 12 monthly"
+    )
+    backups.add_argument("--dir", type=Path, help="where (default DATA_DIR/backups)")
+    restores = command(
+        "restore", _restore, "restore a backup into an empty database, checked against its manifest"
+    )
+    restores.add_argument("file", type=Path)
+    restores.add_argument("--database-url", help="the empty database to restore into (default DATABASE_URL)")
     load = command("load-api-json", _load_api_json, "load API v2 records saved as JSON files")
     load.add_argument("paths", nargs="+", type=Path)
     command("seed-users", _seed_users, "create one demo user per plan (<plan>@demo.compraagil.cl)")

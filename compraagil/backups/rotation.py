@@ -1,0 +1,34 @@
+"""Which backups to keep: the newest of each of the last 7 days, of each of the last 4 ISO weeks and
+of each of the last 12 months (grandfather-father-son); the rest can go."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+DAILY, WEEKLY, MONTHLY = 7, 4, 12
+
+
+def _months_back(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 - months
+    return index // 12, index % 12 + 1
+
+
+def to_keep(taken: Iterable[datetime], now: datetime) -> set[datetime]:
+    """The backups (by when they were taken) the rotation keeps."""
+    newest_first = sorted(taken, reverse=True)
+    today = now.date()
+    days = {today - timedelta(days=n) for n in range(DAILY)}
+    weeks = {(today - timedelta(weeks=n)).isocalendar()[:2] for n in range(WEEKLY)}
+    months = {_months_back(today, n) for n in range(MONTHLY)}
+    kept: set[datetime] = set()
+    for buckets, key in (
+        (days, lambda moment: moment.date()),
+        (weeks, lambda moment: moment.date().isocalendar()[:2]),
+        (months, lambda moment: (moment.year, moment.month)),
+    ):
+        seen = set()
+        for moment in newest_first:
+            bucket = key(moment)
+            if bucket in buckets and bucket not in seen:
+                seen.add(bucket)
+                kept.add(moment)
+    return kept

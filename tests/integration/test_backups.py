@@ -1,0 +1,86 @@
+"""The restore drill: data in every area (history, accounts, alerts, pipeline) → backup → restore
+into an empty database → every table's rows and their checksum equal; a damaged file, a manifest
+that lies and a target that is not empty are refused with the reason."""
+
+import json
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+from compraagil.backups.service import backup, restore, table_counts
+from compraagil.config import PROJECT_ROOT, child_environment
+from compraagil.db import libpq_url
+from compraagil.errors import InvalidInput
+from compraagil.models import User
+from compraagil.pipeline.service import save_tender
+from tests.integration.test_alerts import GLOVES, account, call, new_alert, sync
+
+ROWS_DIGEST = """SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "{name}" t"""
+
+
+def checksums(database: str) -> dict[str, str]:
+    """Each table's rows, ordered, hashed."""
+    with psycopg.connect(database) as conn:
+        return {
+            name: conn.execute(ROWS_DIGEST.format(name=name)).fetchone()[0] for name in table_counts(database)
+        }
+
+
+@pytest.fixture
+def loaded(services):
+    user = account("ana@ferreteria.cl")
+    new_alert(user, name="Guantes", text="guantes", channels=["inbox"])
+    sync(GLOVES)
+    company = call(lambda session: session.get_one(User, user).company_id)
+    call(save_tender, user_id=user, company_id=company, codigo=GLOVES["codigo"])
+    return libpq_url(services.database_url)
+
+
+def test_backup_then_restore_brings_back_every_row(loaded, scratch_database, tmp_path):
+    made = backup(database=loaded, directory=tmp_path)
+    manifest = json.loads(made.path.with_suffix(".json").read_text())
+    assert manifest == made.manifest and manifest["schema_version"]
+    assert manifest["tables"]["tenders"] == 1 and manifest["tables"]["alert_notices"] == 1
+    assert manifest["tables"]["pipeline_items"] == 1
+    target = libpq_url(scratch_database)
+    counts = restore(path=made.path, database=target)
+    assert counts == manifest["tables"] == table_counts(loaded)
+    assert checksums(target) == checksums(loaded)
+    with pytest.raises(InvalidInput, match="no está vacía"):
+        restore(path=made.path, database=target)
+
+
+def test_a_damaged_file_or_a_lying_manifest_is_refused(loaded, scratch_database, tmp_path):
+    made = backup(database=loaded, directory=tmp_path)
+    target = libpq_url(scratch_database)
+    manifest_path = made.path.with_suffix(".json")
+    lying = {**made.manifest, "tables": {**made.manifest["tables"], "tenders": 2}}
+    manifest_path.write_text(json.dumps(lying))
+    with pytest.raises(InvalidInput, match="tenders"):
+        restore(path=made.path, database=target)
+    with made.path.open("r+b") as dump:
+        dump.seek(100)
+        dump.write(b"\x00\x01\x02")
+    with pytest.raises(InvalidInput, match="SHA-256"):
+        restore(path=made.path, database=libpq_url(scratch_database))
+
+
+def test_the_cli_backs_up_into_the_data_folder_and_restores(loaded, scratch_database, tmp_path, services):
+    env = child_environment(DATABASE_URL=services.database_url, DATA_DIR=str(tmp_path))
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "compraagil", *args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert cli("backup").startswith(f"respaldo {tmp_path / 'backups'}")
+    [dump] = (tmp_path / "backups").glob("compraagil-*.dump")
+    assert "iguales al manifiesto" in cli("restore", str(dump), "--database-url", scratch_database)
