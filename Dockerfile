@@ -18,7 +18,8 @@ RUN pip install --no-cache-dir -r requirements.txt \
 
 COPY . .
 
-RUN useradd --create-home --uid 10001 compraagil && chown -R compraagil /app
+# var/backups exists in the image so the named volume mounted there is created writable by the app user
+RUN useradd --create-home --uid 10001 compraagil && mkdir -p /app/var/backups && chown -R compraagil /app
 USER compraagil
 
 EXPOSE 3000

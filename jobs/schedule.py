@@ -56,6 +56,7 @@ def periodic_jobs() -> list[PeriodicJob]:
             queues.ALERTS,
             True,
         ),
+        PeriodicJob(PREFIX + "nightly-backup", "0 6 * * *", "jobs.tasks.backups.nightly_backup"),
         PeriodicJob(PREFIX + "embed-tenders", "*/5 * * * *", "jobs.tasks.ml.embed_tenders", queues.ML),
         PeriodicJob(PREFIX + "pipeline-outcomes", "* * * * *", "jobs.tasks.pipeline.apply_pipeline_outcomes"),
         PeriodicJob(

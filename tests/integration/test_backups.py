@@ -1,6 +1,6 @@
 """The restore drill: data in every area (history, accounts, alerts, pipeline) → backup → restore
 into an empty database → every table's rows and their checksum equal; a damaged file, a manifest
-that lies and a target that is not empty are refused with the reason."""
+that lies and a target that is not empty are refused with the reason; the CLI and the nightly job."""
 
 import json
 import subprocess
@@ -10,11 +10,12 @@ import psycopg
 import pytest
 
 from compraagil.backups.service import backup, restore, table_counts
-from compraagil.config import PROJECT_ROOT, child_environment
+from compraagil.config import PROJECT_ROOT, child_environment, get_settings
 from compraagil.db import libpq_url
 from compraagil.errors import InvalidInput
 from compraagil.models import User
 from compraagil.pipeline.service import save_tender
+from jobs.tasks.backups import nightly_backup
 from tests.integration.test_alerts import GLOVES, account, call, new_alert, sync
 
 ROWS_DIGEST = """SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "{name}" t"""
@@ -84,3 +85,10 @@ def test_the_cli_backs_up_into_the_data_folder_and_restores(loaded, scratch_data
     assert cli("backup").startswith(f"respaldo {tmp_path / 'backups'}")
     [dump] = (tmp_path / "backups").glob("compraagil-*.dump")
     assert "iguales al manifiesto" in cli("restore", str(dump), "--database-url", scratch_database)
+
+
+def test_the_nightly_job_backs_up_into_the_data_folder(loaded, tmp_path, monkeypatch):
+    monkeypatch.setattr(get_settings(), "data_dir", tmp_path)
+    assert nightly_backup().startswith("compraagil-")
+    [manifest] = (tmp_path / "backups").glob("compraagil-*.json")
+    assert json.loads(manifest.read_text())["tables"]["tenders"] == 1

@@ -47,3 +47,9 @@ def test_every_app_command_names_a_module_or_script_that_exists():
     for name in APP_SERVICES:
         command = SERVICES[name]["command"]
         assert _names_something_that_exists(command), f"{name}: {command}"
+
+
+def test_the_nightly_backups_land_on_a_named_volume_the_image_prepares():
+    mounts = dict(volume.split(":")[:2] for volume in SERVICES["worker"]["volumes"])
+    assert mounts == {"backups": "/app/var/backups"} and "backups" in COMPOSE["volumes"]
+    assert "mkdir -p /app/var/backups" in (PROJECT_ROOT / "Dockerfile").read_text()
