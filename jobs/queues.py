@@ -13,7 +13,9 @@ SCRAPING = "scraping"
 EXPORTS = "exports"
 ALERTS = "alerts"
 DEFAULT = "default"
-QUEUE_NAMES = (ML, SCRAPING, EXPORTS, ALERTS, DEFAULT)
+QUEUE_NAMES = (ALERTS, EXPORTS, DEFAULT, SCRAPING, ML)
+"""By priority (a worker takes from the first queue that has a job): what people wait for first;
+imports next; ML last, so an embedding backfill never starves alerts or exports."""
 
 NETWORK_RETRY = Retry(max=3, interval=[30, 120, 600])
 """Retries with backoff for anything that talks to a service outside our walls."""
