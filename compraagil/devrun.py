@@ -2,75 +2,29 @@
 
 Starts (or reuses) the embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL name real
 servers, migrates, loads demo data into an empty database, then runs the RQ worker, the periodic
-scheduler, the web app and (with TELEGRAM_TOKEN) the bot as child processes. Ctrl-C or SIGTERM
-stops every child, then the embedded servers.
+scheduler, the web app and (with TELEGRAM_TOKEN) the bot as child processes; a child that dies,
+the embedded Redis included, is started again after a backoff (`compraagil.supervisor`). Ctrl-C or
+SIGTERM stops every child, then the embedded servers.
 """
 
-import contextlib
 import logging
-import os
 import signal
-import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from compraagil import migrations
 from compraagil.config import PROJECT_ROOT, Settings, child_environment, get_settings
 from compraagil.ingest.demo import seed_if_empty
 from compraagil.preflight import check_database, check_redis
+from compraagil.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
 
 TOOLS_BIN = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
-STOP_GRACE_SECONDS = 15
 
 
 class Stop(Exception):
     """A signal asked us to stop."""
-
-
-@dataclass
-class Supervisor:
-    """Children we started, stopped in reverse order."""
-
-    children: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
-    stoppers: list = field(default_factory=list)
-
-    def spawn(self, name: str, args: list[str], env: dict[str, str]) -> None:
-        process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, start_new_session=True)
-        self.children.append((name, process))
-        log.info("started %s (pid %s)", name, process.pid)
-
-    def watch(self) -> int:
-        """Block until a signal (exit 0) or until a child dies on its own (exit 1)."""
-        while True:
-            for name, process in self.children:
-                if process.poll() is not None:
-                    log.error("%s exited with code %s; stopping everything", name, process.returncode)
-                    return 1
-            time.sleep(0.5)
-
-    def stop_all(self) -> None:
-        for _, process in reversed(self.children):
-            _signal_group(process, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for name, process in reversed(self.children):
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                log.warning("%s did not stop in time; killing it", name)
-                _signal_group(process, signal.SIGKILL)
-                process.wait()
-            _signal_group(process, signal.SIGKILL)  # reap grandchildren left in the group
-        for stop in reversed(self.stoppers):
-            stop()
-
-
-def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
 
 
 def _raise_stop(signum, frame) -> None:
@@ -90,9 +44,9 @@ def _start_services(settings: Settings, supervisor: Supervisor) -> tuple[str, st
     if settings.redis_url:
         redis_url = check_redis(settings.redis_url)
     else:
-        redis = devservices.start_redis(settings.data_dir / "redis", settings.embedded_redis_port)
-        supervisor.stoppers.append(redis.stop)
-        redis_url = redis.url
+        port = settings.embedded_redis_port
+        supervisor.keep("redis", lambda: devservices.start_redis(settings.data_dir / "redis", port).process)
+        redis_url = f"redis://127.0.0.1:{port}/0"
     return database_url, redis_url
 
 
@@ -119,13 +73,14 @@ def run() -> int:
             SMTP_URL=smtp_url,
         )
         python = sys.executable
-        supervisor.spawn("worker", [python, "-m", "jobs.worker"], env)
-        supervisor.spawn("scheduler", [python, "-m", "jobs.schedule"], env)
+        supervisor.spawn("worker", [python, "-m", "jobs.worker"], env, PROJECT_ROOT)
+        supervisor.spawn("scheduler", [python, "-m", "jobs.schedule"], env, PROJECT_ROOT)
         if settings.telegram_token:
-            supervisor.spawn("bot", [python, "-m", "bot.main"], env)
-        supervisor.spawn("web", _web_command(settings.web_port), env)
+            supervisor.spawn("bot", [python, "-m", "bot.main"], env, PROJECT_ROOT)
+        supervisor.spawn("web", _web_command(settings.web_port), env, PROJECT_ROOT)
         print(f"\nCompraAgil: http://localhost:{settings.web_port}/  (Ctrl-C para detener)\n", flush=True)
-        return supervisor.watch()
+        supervisor.watch()
+        return 0
     except Stop:
         return 0
     finally:

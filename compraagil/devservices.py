@@ -179,4 +179,14 @@ def stop_embedded(settings) -> None:
         EmbeddedPostgres(data_dir=postgres_dir, url="", system_user=system_user).stop()
     client = redis.Redis(host="127.0.0.1", port=settings.embedded_redis_port, socket_connect_timeout=1)
     with contextlib.suppress(redis.ConnectionError):
-        client.shutdown()
+        if _serves_folder(client, settings.data_dir / "redis"):
+            client.shutdown()
+
+
+def _serves_folder(client: redis.Redis, folder: Path) -> bool:
+    """Whether the Redis answering is the embedded one of `folder` (another one is left alone)."""
+    served = Path(client.config_get("dir").get("dir", ""))
+    if served.resolve() != folder.resolve():
+        log.warning("the Redis on this port keeps its data in %s, not %s: left running", served, folder)
+        return False
+    return True

@@ -1,5 +1,9 @@
-"""`make run` twice on the same data: the second start keeps the data, and stopping leaves nothing."""
+"""`make run` twice on the same data: the second start keeps the data; a worker or the embedded Redis
+that dies is started again while the web app keeps serving; stopping leaves nothing."""
 
+import time
+
+import httpx
 import psutil
 import psycopg
 
@@ -17,6 +21,39 @@ def _leftovers(product: RunningProduct) -> list[str]:
     return alive
 
 
+def _children(product: RunningProduct, marker: str) -> list[psutil.Process]:
+    found = []
+    for process in psutil.Process(product.process.pid).children(recursive=True):
+        try:
+            if marker in " ".join(process.cmdline()):
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def _killed_and_back(product: RunningProduct, marker: str) -> None:
+    """Kill the child whose command line has `marker`; it is back within 30 s, the web app up meanwhile."""
+    [victim] = [p for p in _children(product, marker) if p.parent().pid == product.process.pid]
+    victim.kill()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert httpx.get(f"{product.base_url}/healthz", timeout=5).status_code in (200, 503)
+        back = [
+            p
+            for p in _children(product, marker)
+            if p.pid != victim.pid and p.status() != psutil.STATUS_ZOMBIE
+        ]
+        if back:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{marker} was not started again:\n{product.log_path.read_text()[-2000:]}")
+
+
+def _redis_answers(product: RunningProduct) -> bool:
+    return httpx.get(f"{product.base_url}/healthz", timeout=5).json().get("redis") == "ok"
+
+
 def test_restart_keeps_data_and_stop_leaves_no_process(tmp_path):
     first = start_product(tmp_path / "var", tmp_path / "run.log")
     with psycopg.connect(first.database_url, autocommit=True) as conn:
@@ -32,6 +69,12 @@ def test_restart_keeps_data_and_stop_leaves_no_process(tmp_path):
         with psycopg.connect(second.database_url) as conn:
             kept = conn.execute("SELECT name FROM tenders WHERE codigo = '7-7-COT26'").fetchone()
         assert kept == ("Resmas",)
+        _killed_and_back(second, "jobs.worker")
+        _killed_and_back(second, "redis-server")
+        deadline = time.monotonic() + 30
+        while not _redis_answers(second) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _redis_answers(second)
     finally:
         assert second.stop() == 0
     assert _leftovers(second) == []

@@ -3,12 +3,13 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from compraagil import cli
 from compraagil.config import PROJECT_ROOT, child_environment
-from compraagil.devservices import free_port
+from compraagil.devservices import free_port, start_redis
 from tests.cot_files import header, row, write_csv
 
 RECORD = {
@@ -84,3 +85,25 @@ def test_an_unexpected_error_is_one_spanish_line(monkeypatch, capsys):
     assert capsys.readouterr().err.splitlines() == [
         "error: falló inesperadamente (KeyError): 'totales' (LOG_LEVEL=DEBUG muestra el detalle)"
     ]
+
+
+def test_stop_services_leaves_a_redis_of_another_folder_running(tmp_path):
+    port = free_port()
+    theirs = start_redis(tmp_path / "theirs" / "redis", port)
+    try:
+
+        def stop(data_dir: Path) -> None:
+            environment = child_environment(DATA_DIR=str(data_dir), EMBEDDED_REDIS_PORT=str(port))
+            subprocess.run(
+                [sys.executable, "-m", "compraagil", "stop-services"],
+                cwd=PROJECT_ROOT,
+                env=environment,
+                check=True,
+            )
+
+        stop(tmp_path / "mine")
+        assert theirs.process.poll() is None, "another folder's Redis is left alone"
+        stop(tmp_path / "theirs")
+        assert theirs.process.wait(10) == 0
+    finally:
+        theirs.stop()
