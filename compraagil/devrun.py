@@ -79,8 +79,7 @@ def run() -> int:
             supervisor.spawn("bot", [python, "-m", "bot.main"], env, PROJECT_ROOT)
         supervisor.spawn("web", _web_command(settings.web_port), env, PROJECT_ROOT)
         print(f"\nCompraAgil: http://localhost:{settings.web_port}/  (Ctrl-C para detener)\n", flush=True)
-        supervisor.watch()
-        return 0
+        return supervisor.watch()
     except Stop:
         return 0
     finally:

@@ -19,6 +19,13 @@ FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0
 STABLE_SECONDS = 60.0
 """A child up this long has its backoff reset."""
+GIVE_UP_AFTER = 6
+"""Failures in a row (none up a minute, ~1 minute of tries) after which everything stops: a child
+that cannot start at all (a broken build, a port taken) is reported, not retried forever."""
+
+
+class ChildKeepsFailing(RuntimeError):
+    pass
 
 
 @dataclass
@@ -52,11 +59,14 @@ class Supervisor:
         self.keep(name, lambda: subprocess.Popen(args, cwd=cwd, env=env, start_new_session=True))
 
     def check(self, now: float) -> None:
-        """Note the children that died and start those whose backoff is over."""
+        """Note the children that died and start those whose backoff is over; ChildKeepsFailing
+        when one failed GIVE_UP_AFTER times in a row."""
         for child in self.children:
             if child.restart_at is None and child.process.poll() is not None:
                 ran = now - child.started_at
                 child.failures = 0 if ran >= STABLE_SECONDS else child.failures
+                if child.failures >= GIVE_UP_AFTER:
+                    raise ChildKeepsFailing(f"{child.name} failed {child.failures + 1} times in a row")
                 delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2**child.failures)
                 child.failures += 1
                 child.restart_at = now + delay
@@ -72,10 +82,15 @@ class Supervisor:
                     child.restart_at = now + min(MAX_BACKOFF, FIRST_BACKOFF * 2**child.failures)
                     child.failures += 1
 
-    def watch(self) -> None:
-        """Keep the children up until a signal interrupts (the caller stops them)."""
+    def watch(self) -> int:
+        """Keep the children up until a signal interrupts (the caller stops them); 1 when one keeps
+        failing."""
         while True:
-            self.check(time.monotonic())
+            try:
+                self.check(time.monotonic())
+            except ChildKeepsFailing as failing:
+                log.error("%s; stopping everything", failing)
+                return 1
             time.sleep(0.5)
 
     def stop_all(self) -> None:

@@ -1,11 +1,13 @@
 """The supervisor with real processes: a child that dies is started again after 1 s, then 2 s, 4 s…
 while one that keeps running is left alone; one that stayed up a minute starts over at 1 s; a start
-that fails is tried again; stopping ends them all."""
+that fails is tried again; one that never stays up is given up on; stopping ends them all."""
 
 import subprocess
 import sys
 
-from compraagil.supervisor import STABLE_SECONDS, Supervisor
+import pytest
+
+from compraagil.supervisor import GIVE_UP_AFTER, STABLE_SECONDS, ChildKeepsFailing, Supervisor
 
 
 def command(code: str):
@@ -58,4 +60,16 @@ def test_a_start_that_fails_is_tried_again():
     assert len(attempts) == 2 and child.restart_at is not None
     supervisor.check(child.restart_at)
     assert len(attempts) == 3 and child.restart_at is None
+    supervisor.stop_all()
+
+
+def test_a_child_that_never_stays_up_is_given_up_on():
+    supervisor = Supervisor()
+    supervisor.keep("broken", command("raise SystemExit(1)"))
+    child = supervisor.children[0]
+    with pytest.raises(ChildKeepsFailing, match="broken failed"):
+        for _ in range(GIVE_UP_AFTER + 1):
+            child.process.wait(10)
+            supervisor.check(child.started_at)
+            supervisor.check(child.restart_at)
     supervisor.stop_all()
