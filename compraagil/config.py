@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:3000"
 
     log_level: str = "INFO"
-    log_json: bool = True
+    log_json: bool | None = None
+    """JSON lines, or plain text; unset: JSON in production, plain text for a person at `make run`."""
 
     mercadopublico_ticket: str | None = None
     mercadopublico_api_url: str = "https://api2.mercadopublico.cl"

@@ -1,4 +1,5 @@
-"""Logging setup: one JSON object per line (or plain text for a person at a terminal)."""
+"""Logging setup: one JSON object per line in production; readable lines (with the same fields as
+`key=value`) for a person at `make run`."""
 
 import logging
 import sys
@@ -12,7 +13,7 @@ def configure_logging(service: str) -> None:
     """Send every record to stderr, tagged with the service that wrote it."""
     settings = get_settings()
     handler = logging.StreamHandler(sys.stderr)
-    if settings.log_json:
+    if settings.log_json if settings.log_json is not None else settings.app_env == "production":
         handler.setFormatter(
             JsonFormatter(
                 "%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -21,7 +22,22 @@ def configure_logging(service: str) -> None:
             )
         )
     else:
-        handler.setFormatter(logging.Formatter(f"%(asctime)s {service} %(levelname)s %(message)s"))
+        handler.setFormatter(
+            PlainFormatter(f"%(asctime)s {service:<9} %(levelname)-7s %(message)s", "%H:%M:%S")
+        )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+
+
+STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+class PlainFormatter(logging.Formatter):
+    """The message, then the record's own fields (`extra=`) as `key=value`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extras = [f"{key}={value}" for key, value in vars(record).items() if key not in STANDARD]
+        return f"{line}  {' '.join(extras)}" if extras else line
