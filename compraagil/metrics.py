@@ -1,9 +1,16 @@
 """Prometheus metrics (compraagil_* names, base units, no per-user labels)."""
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+import contextlib
+from collections.abc import Callable
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 
 HTTP_REQUESTS = Counter(
-    "compraagil_http_requests_total", "HTTP requests served by the API routes", ["route", "status"]
+    "compraagil_http_requests_total", "HTTP requests served by the API routes", ["route", "method", "status"]
+)
+HTTP_SECONDS = Histogram(
+    "compraagil_http_request_duration_seconds", "Time to answer the API routes", ["route", "method"]
 )
 IMPORT_ROWS = Counter(
     "compraagil_import_rows_total", "Rows handled by imports, by outcome", ["source", "outcome"]
@@ -13,13 +20,39 @@ CACHE_REQUESTS = Counter(
     "Cache lookups by kind and result (hit, miss, skipped)",
     ["kind", "result"],
 )
-JOB_SECONDS = Histogram("compraagil_job_duration_seconds", "Duration of background jobs", ["job"])
 ALERT_MATCHES = Counter("compraagil_alert_matches_total", "Notices created by alerts matching new tenders")
 ALERT_DELIVERIES = Counter(
     "compraagil_alert_deliveries_total",
     "Alert and reminder deliveries by channel and outcome (sent, failed, skipped)",
     ["channel", "outcome"],
 )
+
+
+class ReadAtScrape:
+    """A gauge family read from a shared store (Redis) when Prometheus scrapes, so it is the same
+    whichever process or machine serves /metrics."""
+
+    def __init__(
+        self, name: str, documentation: str, labels: list[str], read: Callable[[], dict[tuple, float]]
+    ):
+        self._name, self._documentation, self._labels, self._read = name, documentation, labels, read
+
+    def collect(self):
+        family = GaugeMetricFamily(self._name, self._documentation, labels=self._labels)
+        for values, number in self._read().items():
+            family.add_metric(list(values), number)
+        yield family
+
+    def describe(self):
+        return [GaugeMetricFamily(self._name, self._documentation, labels=self._labels)]
+
+
+def read_at_scrape(
+    name: str, documentation: str, labels: list[str], read: Callable[[], dict[tuple, float]]
+) -> None:
+    """Register a gauge family computed by `read` at each scrape (once per name)."""
+    with contextlib.suppress(ValueError):  # already registered (the module imported twice)
+        REGISTRY.register(ReadAtScrape(name, documentation, labels, read))
 
 
 def render() -> tuple[bytes, str]:

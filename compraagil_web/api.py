@@ -8,13 +8,17 @@ from starlette.concurrency import run_in_threadpool
 
 from compraagil.errors import CompraAgilError, TooManyAttempts
 from compraagil.health import check_health
-from compraagil.metrics import render
+from compraagil.metrics import read_at_scrape, render
 from compraagil.telegram import updates
 from compraagil_web.downloads import router as downloads
+from compraagil_web.route_metrics import RouteMetrics
 from compraagil_web.security import SecurityHeaders
+from jobs.queues import queue_figures
 
 api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 api.add_middleware(SecurityHeaders)
+api.add_middleware(RouteMetrics)
+read_at_scrape("compraagil_jobs", "Background jobs by queue and state", ["queue", "state"], queue_figures)
 api.include_router(downloads)
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+import redis
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Callback, Job, JobStatus
@@ -87,3 +88,24 @@ def job_progress(job_id: str) -> JobProgress:
     if status == JobStatus.QUEUED and not percent:
         return JobProgress(QUEUED, 0)
     return JobProgress(RUNNING, percent)
+
+
+def queue_figures() -> dict[tuple[str, str], int]:
+    """Jobs per (queue, state): queued, started, scheduled, deferred, failed, finished (kept a while);
+    empty when Redis does not answer."""
+    figures = {}
+    try:
+        for name in QUEUE_NAMES:
+            queue = get_queue(name)
+            figures[(name, "queued")] = queue.count
+            for state, registry in (
+                ("started", queue.started_job_registry),
+                ("scheduled", queue.scheduled_job_registry),
+                ("deferred", queue.deferred_job_registry),
+                ("failed", queue.failed_job_registry),
+                ("finished", queue.finished_job_registry),
+            ):
+                figures[(name, state)] = registry.count
+    except redis.RedisError:
+        return {}
+    return figures
