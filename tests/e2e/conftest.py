@@ -44,6 +44,7 @@ class RunningProduct:
     data_dir: Path
     base_url: str
     log_path: Path
+    redis_url: str
     descendants: set[int] = field(default_factory=set)
 
     @property
@@ -91,11 +92,11 @@ class RunningProduct:
 
 def start_product(data_dir: Path, log_path: Path, telegram_api_url: str | None = None) -> RunningProduct:
     """`make run` in `data_dir`; with `telegram_api_url`, its bot and alert pushes talk to that Bot API."""
-    port = free_port()
+    port, redis_port = free_port(), free_port()
     env = child_environment(
         DATA_DIR=str(data_dir),
         WEB_PORT=str(port),
-        EMBEDDED_REDIS_PORT=str(free_port()),
+        EMBEDDED_REDIS_PORT=str(redis_port),
         DEV_SMTP_PORT=str(free_port()),
         PUBLIC_URL=f"http://localhost:{port}",
     )
@@ -112,7 +113,9 @@ def start_product(data_dir: Path, log_path: Path, telegram_api_url: str | None =
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    product = RunningProduct(process, data_dir, f"http://localhost:{port}", log_path)
+    product = RunningProduct(
+        process, data_dir, f"http://localhost:{port}", log_path, f"redis://127.0.0.1:{redis_port}/0"
+    )
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:

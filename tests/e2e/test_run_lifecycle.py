@@ -1,11 +1,15 @@
 """`make run` twice on the same data: the second start keeps the data; a worker or the embedded Redis
-that dies is started again while the web app keeps serving; stopping leaves nothing."""
+that dies is started again while the web app keeps serving, and the work queued in Redis survives
+(append-only file); stopping leaves nothing."""
 
 import time
+from datetime import timedelta
 
 import httpx
 import psutil
 import psycopg
+import redis
+from rq import Queue
 
 from tests.e2e.conftest import RunningProduct, start_product
 
@@ -70,11 +74,15 @@ def test_restart_keeps_data_and_stop_leaves_no_process(tmp_path):
             kept = conn.execute("SELECT name FROM tenders WHERE codigo = '7-7-COT26'").fetchone()
         assert kept == ("Resmas",)
         _killed_and_back(second, "jobs.worker")
+        queued = Queue("default", connection=redis.Redis.from_url(second.redis_url))
+        later = queued.enqueue_in(timedelta(hours=1), "jobs.tasks.health.health")
+        time.sleep(1.5)  # the append-only file is written every second
         _killed_and_back(second, "redis-server")
         deadline = time.monotonic() + 30
         while not _redis_answers(second) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert _redis_answers(second)
+        assert later.id in queued.scheduled_job_registry.get_job_ids(), "queued work survives the restart"
     finally:
         assert second.stop() == 0
     assert _leftovers(second) == []
