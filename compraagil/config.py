@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     web_port: int = 3000
     public_url: str = "http://localhost:3000"
 
+    statement_timeout_seconds: int | None = Field(default=None, ge=1)
+    """Queries of this process are stopped after so many seconds (set for the web app, so one slow
+    query cannot hold a page forever; imports and jobs have none)."""
     log_level: str = "INFO"
     log_json: bool | None = None
     """JSON lines, or plain text; unset: JSON in production, plain text for a person at `make run`."""

@@ -49,8 +49,20 @@ def get_engine() -> Engine:
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
-        connect_args={"connect_timeout": 5, "options": SESSION_OPTIONS},
+        connect_args={"connect_timeout": 5, "options": _session_options()},
     )
+
+
+def _session_options() -> str:
+    """SESSION_OPTIONS, with the statement timeout of processes that have one (the web app)."""
+    seconds = get_settings().statement_timeout_seconds
+    return f"{SESSION_OPTIONS} -c statement_timeout={seconds}s" if seconds else SESSION_OPTIONS
+
+
+def is_statement_timeout(error: BaseException) -> bool:
+    """Whether `error` (or the driver error it wraps) is PostgreSQL stopping a query at its timeout."""
+    cause = getattr(error, "orig", error)
+    return isinstance(cause, psycopg.errors.QueryCanceled) and "statement timeout" in str(cause)
 
 
 def reset_engine() -> None:

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 TOOLS_BIN = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
 
 
+WEB_STATEMENT_TIMEOUT_SECONDS = 15
+"""The web app's queries stop after this unless STATEMENT_TIMEOUT_SECONDS says otherwise."""
+
+
 class Stop(Exception):
     """A signal asked us to stop."""
 
@@ -77,7 +81,8 @@ def run() -> int:
         supervisor.spawn("scheduler", [python, "-m", "jobs.schedule"], env, PROJECT_ROOT)
         if settings.telegram_token:
             supervisor.spawn("bot", [python, "-m", "bot.main"], env, PROJECT_ROOT)
-        supervisor.spawn("web", _web_command(settings.web_port), env, PROJECT_ROOT)
+        web_env = {"STATEMENT_TIMEOUT_SECONDS": str(WEB_STATEMENT_TIMEOUT_SECONDS), **env}
+        supervisor.spawn("web", _web_command(settings.web_port), web_env, PROJECT_ROOT)
         print(f"\nCompraAgil: http://localhost:{settings.web_port}/  (Ctrl-C para detener)\n", flush=True)
         return supervisor.watch()
     except Stop:

@@ -9,12 +9,15 @@ from typing import TypeVar
 import reflex as rx
 from sqlalchemy.orm import Session
 
-from compraagil.db import session_scope
+from compraagil.db import is_statement_timeout, session_scope
 from compraagil.errors import CompraAgilError, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
 GENERIC_MESSAGE = "No pudimos cargar esta página. Intenta de nuevo en un momento."
+TIMEOUT_MESSAGE = (
+    "Esta consulta tardó demasiado y la detuvimos. Intenta de nuevo en un momento o acota la búsqueda."
+)
 T = TypeVar("T")
 
 
@@ -22,6 +25,9 @@ def describe(error: Exception) -> tuple[str, bool]:
     """What a page says about `error`, and whether trying again can help (logged unless it is ours)."""
     if isinstance(error, CompraAgilError):
         return error.message, not isinstance(error, NotFound | InvalidInput)
+    if is_statement_timeout(error):
+        log.warning("page query stopped at the statement timeout", exc_info=error)
+        return TIMEOUT_MESSAGE, True
     log.error("page call failed", exc_info=error)
     return GENERIC_MESSAGE, True
 

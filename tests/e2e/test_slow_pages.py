@@ -1,5 +1,6 @@
 """One tab's slow query does not stall another tab; a failed query says so in Spanish and can be
-retried. The price page reads `quote_lines`; the search page does not."""
+retried; a query past the web app's statement timeout (15 s) is stopped and says so. The price page
+reads `quote_lines`; the search page does not."""
 
 import time
 from contextlib import contextmanager
@@ -70,3 +71,12 @@ def test_a_failed_query_shows_a_spanish_message_and_retry_works(product, page):
     page.locator("#page-retry").click()
     expect(page.locator("#suggested-price, #price-empty").first).to_be_visible(timeout=30_000)
     expect(page.locator("#page-error")).to_have_count(0)
+
+
+def test_a_query_past_the_statement_timeout_is_stopped_and_said_in_spanish(product, page):
+    with quote_lines_locked(product) as conn:
+        page.goto(product.base_url + "/precios?producto=" + a_product_name(product, 17))
+        waiting_queries(conn)
+        expect(page.locator("#page-error")).to_contain_text("tardó demasiado", timeout=40_000)
+    page.locator("#page-retry").click()
+    expect(page.locator("#suggested-price, #price-empty").first).to_be_visible(timeout=30_000)
