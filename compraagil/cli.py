@@ -50,7 +50,13 @@ def _run(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from compraagil import migrations
 
-    if args.down:
+    if args.deploy:
+        from compraagil.backups.deploy import safe_upgrade
+        from compraagil.db import database_url
+
+        taken = safe_upgrade(database=database_url())
+        print(f"migrado a la última versión; respaldo previo: {taken or 'no hacía falta (base vacía)'}")
+    elif args.down:
         migrations.downgrade(revision=args.revision)
     else:
         migrations.upgrade(revision=args.revision)
@@ -244,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = command("migrate", _migrate, "alembic upgrade (default head), or --down to a revision")
     migrate.add_argument("revision", nargs="?", default="head")
     migrate.add_argument("--down", action="store_true")
+    migrate.add_argument(
+        "--deploy",
+        action="store_true",
+        help="back up first when there is data, then check no table lost rows",
+    )
     command("stop-services", _stop_services, "stop the embedded PostgreSQL and Redis")
     imports = command("import", _import_files, "import COT open-data files (COT_<YYYY-MM>.zip or CSV)")
     imports.add_argument("paths", nargs="+", type=Path)

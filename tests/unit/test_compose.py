@@ -53,3 +53,8 @@ def test_the_nightly_backups_land_on_a_named_volume_the_image_prepares():
     mounts = dict(volume.split(":")[:2] for volume in SERVICES["worker"]["volumes"])
     assert mounts == {"backups": "/app/var/backups"} and "backups" in COMPOSE["volumes"]
     assert "mkdir -p /app/var/backups" in (PROJECT_ROOT / "Dockerfile").read_text()
+
+
+def test_a_deploy_backs_up_before_it_migrates():
+    assert SERVICES["migrate"]["command"][-2:] == ["migrate", "--deploy"]
+    assert "backups:/app/var/backups" in SERVICES["migrate"]["volumes"]
