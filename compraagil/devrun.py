@@ -8,6 +8,7 @@ SIGTERM stops every child, then the embedded servers.
 """
 
 import logging
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -81,7 +82,11 @@ def run() -> int:
         supervisor.spawn("scheduler", [python, "-m", "jobs.schedule"], env, PROJECT_ROOT)
         if settings.telegram_token:
             supervisor.spawn("bot", [python, "-m", "bot.main"], env, PROJECT_ROOT)
-        web_env = {"STATEMENT_TIMEOUT_SECONDS": str(WEB_STATEMENT_TIMEOUT_SECONDS), **env}
+        web_env = {
+            "STATEMENT_TIMEOUT_SECONDS": str(WEB_STATEMENT_TIMEOUT_SECONDS),
+            **env,
+            "PROMETHEUS_MULTIPROC_DIR": str(_fresh_folder(settings.data_dir / "metrics-web")),
+        }
         supervisor.spawn("web", _web_command(settings.web_port), web_env, PROJECT_ROOT)
         print(f"\nCompraAgil: http://localhost:{settings.web_port}/  (Ctrl-C para detener)\n", flush=True)
         return supervisor.watch()
@@ -92,6 +97,13 @@ def run() -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         supervisor.stop_all()
         log.info("stopped")
+
+
+def _fresh_folder(folder: Path) -> Path:
+    """An empty folder (the web app's metric files of an earlier run are gone)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def _start_mail(settings: Settings, supervisor: Supervisor) -> str:

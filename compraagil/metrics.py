@@ -1,10 +1,27 @@
-"""Prometheus metrics (compraagil_* names, base units, no per-user labels)."""
+"""Prometheus metrics (compraagil_* names, base units, no per-user labels).
 
-import contextlib
+The web app answers from several processes (Reflex's backend workers): with PROMETHEUS_MULTIPROC_DIR
+(set by `make run` and compose for the web app) each process writes its counts to files there and
+/metrics adds them all up."""
+
+import os
 from collections.abc import Callable
+from pathlib import Path
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+
+MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if MULTIPROCESS_DIR:
+    Path(MULTIPROCESS_DIR).mkdir(parents=True, exist_ok=True)
 
 HTTP_REQUESTS = Counter(
     "compraagil_http_requests_total", "HTTP requests served by the API routes", ["route", "method", "status"]
@@ -47,14 +64,30 @@ class ReadAtScrape:
         return [GaugeMetricFamily(self._name, self._documentation, labels=self._labels)]
 
 
+_read_at_scrape: dict[str, ReadAtScrape] = {}
+
+
 def read_at_scrape(
     name: str, documentation: str, labels: list[str], read: Callable[[], dict[tuple, float]]
 ) -> None:
-    """Register a gauge family computed by `read` at each scrape (once per name)."""
-    with contextlib.suppress(ValueError):  # already registered (the module imported twice)
-        REGISTRY.register(ReadAtScrape(name, documentation, labels, read))
+    """Add a gauge family computed by `read` at each scrape (once per name)."""
+    _read_at_scrape.setdefault(name, ReadAtScrape(name, documentation, labels, read))
+
+
+class _ThisProcess:
+    """This process's own metrics (when there is one process to read)."""
+
+    def collect(self):
+        yield from REGISTRY.collect()
 
 
 def render() -> tuple[bytes, str]:
-    """The current metrics in the Prometheus text format, and its content type."""
-    return generate_latest(), CONTENT_TYPE_LATEST
+    """The current metrics in the Prometheus text format (every process's, in multiprocess mode)."""
+    registry = CollectorRegistry(auto_describe=False)
+    if MULTIPROCESS_DIR:
+        MultiProcessCollector(registry)
+    else:
+        registry.register(_ThisProcess())
+    for collector in _read_at_scrape.values():
+        registry.register(collector)
+    return generate_latest(registry), CONTENT_TYPE_LATEST

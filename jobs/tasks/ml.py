@@ -8,9 +8,9 @@ from compraagil.embeddings.store import count_pending, embed_pending
 from compraagil.ingest.runs import ImportCounts
 from jobs.queues import ML, enqueue_with_retry
 
-JOB_LIMIT = 2048
-"""Tenders one job embeds (~15 s) before handing over to a new job, so a long backfill never holds
-a worker that exports and alerts also wait on."""
+JOB_LIMIT = 512
+"""Tenders one job embeds (a few seconds) before handing over to a new job: a worker is never held
+long by a backfill while alerts and exports wait (their queues come first)."""
 
 
 def embed_tenders() -> str:

@@ -51,6 +51,17 @@ def wait_for_bell(page: Page, count: str) -> None:
     expect(page.locator("#bell-count")).to_have_text(count)
 
 
+def wait_for_mails(product: RunningProduct, to: str, timeout: float = 60) -> list:
+    """The dev SMTP server's messages to `to`, once there is one: the mail goes out in its own job,
+    after the matching that lit the bell."""
+    deadline = time.monotonic() + timeout
+    while not (mails := [m for m in read_messages(product.mail_dir) if m["To"] == to]):
+        if time.monotonic() > deadline:
+            return mails
+        time.sleep(1)
+    return mails
+
+
 def test_an_alert_from_buscar_brings_a_new_tender_to_the_bell_inbox_and_mail(
     product: RunningProduct, browser: Browser, tmp_path
 ):
@@ -79,7 +90,7 @@ def test_an_alert_from_buscar_brings_a_new_tender_to_the_bell_inbox_and_mail(
     expect(row).to_have_count(1, timeout=30_000)
     expect(row).to_contain_text("Xilófonos para la escuela de música")
     expect(row.locator("a")).to_have_css("font-weight", "700")
-    mails = [m for m in read_messages(product.mail_dir) if m["To"] == USER]
+    mails = wait_for_mails(product, USER)
     assert len(mails) == 1 and CODIGO in mails[0].get_content()
 
     row.get_by_role("button", name="Marcar leída").click()

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 from playwright.sync_api import expect
+from prometheus_client.parser import text_string_to_metric_families
 
 from compraagil.chile.money import format_count
 
@@ -75,4 +76,13 @@ def test_backend_serves_health_and_metrics(product, page):
     assert health.status == 200
     assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
     metrics = page.request.get(product.base_url + "/metrics")
-    assert "compraagil_job_duration_seconds" in metrics.text()
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items())))
+        for family in text_string_to_metric_families(metrics.text())
+        for sample in family.samples
+    }
+    assert ("compraagil_jobs", (("queue", "alerts"), ("state", "queued"))) in samples
+    healthz = (("method", "GET"), ("route", "/healthz"), ("status", "200"))
+    assert ("compraagil_http_requests_total", healthz) in samples, (
+        "counted by whichever backend worker served it"
+    )
