@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from compraagil.backups.service import newest_backup_time
 from compraagil.errors import CompraAgilError, TooManyAttempts
 from compraagil.health import check_health
 from compraagil.metrics import read_at_scrape, render
@@ -19,6 +20,12 @@ api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 api.add_middleware(SecurityHeaders)
 api.add_middleware(RouteMetrics)
 read_at_scrape("compraagil_jobs", "Background jobs by queue and state", ["queue", "state"], queue_figures)
+read_at_scrape(
+    "compraagil_backup_last_taken_timestamp_seconds",
+    "When the newest backup was taken (its manifest's time)",
+    [],
+    lambda: {(): taken} if (taken := newest_backup_time()) else {},
+)
 api.include_router(downloads)
 
 

@@ -123,6 +123,17 @@ def rotate(*, directory: Path, now: datetime) -> list[Path]:
     return deleted
 
 
+def newest_backup_time(directory: Path | None = None) -> float | None:
+    """When the newest backup in `directory` was taken (Unix time), from its manifest; None without any."""
+    times = []
+    for manifest in (directory or backups_dir()).glob(f"{PREFIX}*.json"):
+        try:
+            times.append(datetime.fromisoformat(json.loads(manifest.read_text())["taken_at"]).timestamp())
+        except (OSError, ValueError, KeyError):
+            continue
+    return max(times, default=None)
+
+
 def restore(*, path: Path, database: str) -> dict[str, int]:
     """Restore the dump into `database` (empty), verified against its manifest; returns the counts.
 

@@ -1,9 +1,15 @@
-"""/metrics: the backend's routes counted and timed by route template (never an id), and the jobs
-of every queue by state, read from Redis when scraped (the same whichever process answers)."""
+"""/metrics: the backend's routes counted and timed by route template (never an id), the jobs of
+every queue by state and the newest backup's time, read when scraped (the same whichever process
+answers)."""
+
+from datetime import datetime
 
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from compraagil.backups.service import backup
+from compraagil.config import get_settings
+from compraagil.db import libpq_url
 from compraagil_web.api import api
 from jobs.queues import EXPORTS, get_queue
 
@@ -43,3 +49,11 @@ def test_jobs_are_counted_by_queue_and_state(services):
     figures = samples()
     assert figures[("compraagil_jobs", frozenset({"queue": "exports", "state": "queued"}.items()))] == 2
     assert figures[("compraagil_jobs", frozenset({"queue": "ml", "state": "failed"}.items()))] == 0
+
+
+def test_the_newest_backups_time_is_exposed(services, monkeypatch, tmp_path):
+    monkeypatch.setattr(get_settings(), "data_dir", tmp_path)
+    assert not any(name == "compraagil_backup_last_taken_timestamp_seconds" for name, _ in samples())
+    made = backup(database=libpq_url(services.database_url))
+    taken = datetime.fromisoformat(made.manifest["taken_at"]).timestamp()
+    assert samples()[("compraagil_backup_last_taken_timestamp_seconds", frozenset())] == taken

@@ -1,0 +1,62 @@
+"""Prometheus and Grafana files (compose starts them): they parse, and every compraagil_* metric
+they name is one the code exposes (a renamed metric would silently blank a panel or an alert)."""
+
+import json
+import re
+
+import yaml
+
+from compraagil import metrics
+from compraagil.config import PROJECT_ROOT
+
+OPS = PROJECT_ROOT / "ops"
+NAMED = re.compile(r"\bcompraagil_[a-z_]+")
+HISTOGRAM_SUFFIXES = ("_bucket", "_count", "_sum")
+READ_AT_SCRAPE = {"compraagil_jobs", "compraagil_backup_last_taken_timestamp_seconds"}
+"""Registered by the web app at start (compraagil_web/api.py)."""
+
+
+def exposed() -> set[str]:
+    names = set(READ_AT_SCRAPE)
+    for value in vars(metrics).values():
+        name = getattr(value, "_name", None)
+        if isinstance(name, str) and name.startswith("compraagil_"):
+            kind = getattr(value, "_type", "")
+            names.add(f"{name}_total" if kind == "counter" else name)
+            if kind == "histogram":
+                names |= {name + suffix for suffix in HISTOGRAM_SUFFIXES}
+    return names
+
+
+def expressions() -> list[str]:
+    rules = yaml.safe_load((OPS / "prometheus" / "alerts.yml").read_text())
+    found = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    dashboard = json.loads((OPS / "grafana" / "dashboards" / "compraagil.json").read_text())
+    found += [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    return found
+
+
+def test_every_metric_the_rules_and_the_dashboard_name_is_exposed():
+    named = {name for expression in expressions() for name in NAMED.findall(expression)}
+    assert named, "the files name our metrics"
+    assert named <= exposed(), sorted(named - exposed())
+
+
+def test_prometheus_scrapes_the_web_app_and_loads_the_rules():
+    config = yaml.safe_load((OPS / "prometheus" / "prometheus.yml").read_text())
+    [job] = config["scrape_configs"]
+    assert job["static_configs"][0]["targets"] == ["web:3000"] and job["metrics_path"] == "/metrics"
+    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]
+    names = {
+        rule["alert"]
+        for group in yaml.safe_load((OPS / "prometheus" / "alerts.yml").read_text())["groups"]
+        for rule in group["rules"]
+    }
+    assert {
+        "QueueBacklog",
+        "JobsFailing",
+        "HighErrorRate",
+        "SlowRoutes",
+        "BackupTooOld",
+        "WebAppDown",
+    } <= names
