@@ -460,7 +460,10 @@ def test_sync_since_backfills_the_range_and_a_second_sync_adds_nothing(fake, cli
     assert fake.list_queries[0]["cambio_desde"] == api_time(
         datetime.combine(since, time(), SANTIAGO) - OVERLAP
     )
-    assert progress[-1] == (summary.counts.read, 1.0) and len(progress) == 5
+    planned = list(windows(datetime.combine(since, time(), SANTIAGO) - OVERLAP, now))
+    assert progress[-1] == (summary.counts.read, 1.0) and len(progress) == len(planned), (
+        "one report per window"
+    )
     assert fetch("SELECT name, cursor FROM sync_state ORDER BY 1") == [
         ("compra_agil_v2", now),
         (f"compra_agil_v2 desde {since.isoformat()}", now),
