@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     statement_timeout_seconds: int | None = Field(default=None, ge=1)
     """Queries of this process are stopped after so many seconds (set for the web app, so one slow
     query cannot hold a page forever; imports and jobs have none)."""
+    prometheus_multiproc_dir: Path | None = None
+    """Where each process of the web app writes its metric counts (prometheus_client's multiprocess
+    mode reads the same variable); /metrics adds them up. Set for the web app by `make run` and
+    compose."""
     log_level: str = "INFO"
     log_json: bool | None = None
     """JSON lines, or plain text; unset: JSON in production, plain text for a person at `make run`."""

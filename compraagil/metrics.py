@@ -4,9 +4,7 @@ The web app answers from several processes (Reflex's backend workers): with PROM
 (set by `make run` and compose for the web app) each process writes its counts to files there and
 /metrics adds them all up."""
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -19,9 +17,11 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+from compraagil.config import get_settings
+
+MULTIPROCESS_DIR = get_settings().prometheus_multiproc_dir
 if MULTIPROCESS_DIR:
-    Path(MULTIPROCESS_DIR).mkdir(parents=True, exist_ok=True)
+    MULTIPROCESS_DIR.mkdir(parents=True, exist_ok=True)
 
 HTTP_REQUESTS = Counter(
     "compraagil_http_requests_total", "HTTP requests served by the API routes", ["route", "method", "status"]

@@ -1,8 +1,9 @@
-"""The Cuenta page's cards for the team, an invitation, security and Telegram; `state` is the page's state
+"""The Cuenta page's cards for the plan, the team, an invitation, security and Telegram; `state` is the page's state
 (its vars and handlers), passed in so the page module stays the one place that defines it."""
 
 import reflex as rx
 
+from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, field, ok_message
 
 ROLE_LABELS = {"owner": "Administrador", "member": "Miembro"}
@@ -161,6 +162,39 @@ def telegram_card(state) -> rx.Component:
                 ),
             ),
             section_messages(state, "telegram"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
+def plan_card(state) -> rx.Component:
+    """The plan, its price and each quota's use this period, with «Mejorar plan»."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text("Tu plan", size="2", color_scheme="gray"),
+                    rx.heading(state.plan_name, size="6", id="account-plan"),
+                    rx.text(state.plan_price, size="2"),
+                    spacing="1",
+                ),
+                rx.spacer(),
+                rx.link(rx.button("Mejorar plan", variant="soft"), href=routes.PLANS),
+                width="100%",
+                align="start",
+            ),
+            rx.foreach(
+                state.usage,
+                lambda row: rx.vstack(
+                    rx.hstack(rx.text(row.label, size="2"), rx.spacer(), rx.text(row.text, size="2", weight="medium"), width="100%"),
+                    rx.progress(value=row.percent, max=100, width="100%"),
+                    spacing="1",
+                    width="100%",
+                    id="usage-" + row.key,
+                ),
+            ),
             spacing="3",
             width="100%",
         ),

@@ -18,6 +18,7 @@ from compraagil_web.components.account_cards import (
     ROLE_LABELS,
     invitation_card,
     members_card,
+    plan_card,
     section_messages,
     security_card,
     telegram_card,
@@ -295,38 +296,6 @@ class AccountState(CoreCalls, rx.State):
         self.notice = "Telegram desvinculado: ya no recibirás avisos por ese chat."
 
 
-def _plan_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.vstack(
-                    rx.text("Tu plan", size="2", color_scheme="gray"),
-                    rx.heading(AccountState.plan_name, size="6", id="account-plan"),
-                    rx.text(AccountState.plan_price, size="2"),
-                    spacing="1",
-                ),
-                rx.spacer(),
-                rx.link(rx.button("Mejorar plan", variant="soft"), href=routes.PLANS),
-                width="100%",
-                align="start",
-            ),
-            rx.foreach(
-                AccountState.usage,
-                lambda row: rx.vstack(
-                    rx.hstack(rx.text(row.label, size="2"), rx.spacer(), rx.text(row.text, size="2", weight="medium"), width="100%"),
-                    rx.progress(value=row.percent, max=100, width="100%"),
-                    spacing="1",
-                    width="100%",
-                    id="usage-" + row.key,
-                ),
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )  # fmt: skip
-
-
 def _region_checkbox(number: int, name: str) -> rx.Component:
     return rx.el.label(
         rx.el.input(type="checkbox", name=f"region-{number}", default_checked=AccountState.regions.contains(str(number))),
@@ -396,7 +365,7 @@ def account_page() -> rx.Component:
                 rx.cond((AccountState.section == "") & (AccountState.error != ""), error_message(AccountState.error, id="account-error")),
                 invitation_card(AccountState),
                 rx.grid(
-                    rx.vstack(_plan_card(), members_card(AccountState), spacing="4", width="100%"),
+                    rx.vstack(plan_card(AccountState), members_card(AccountState), spacing="4", width="100%"),
                     rx.vstack(_company_card(), telegram_card(AccountState), security_card(AccountState), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",

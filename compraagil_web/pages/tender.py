@@ -26,6 +26,7 @@ from compraagil_web.components.price_summary import (
     summarize,
 )
 from compraagil_web.components.quote_guidance import QuoteView, quote_guidance, quote_view
+from compraagil_web.components.received_quotes import QuoteRow, quote_rows, received_quotes
 from compraagil_web.components.similar_tenders import similar_section
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import login_url, signed_in_user, within_quota
@@ -36,46 +37,6 @@ class ItemRow:
     name: str
     description: str
     quantity: str
-
-
-@dataclasses.dataclass
-class QuoteRow:
-    """A line of a received quote; the quote's own fields are filled on its first line only."""
-
-    supplier: str
-    supplier_href: str
-    total: str
-    winner: bool
-    state: str
-    product: str
-    unit_price: str
-    amount: str
-
-
-def _quote_rows(detail: TenderDetail) -> list[QuoteRow]:
-    """Each quote's lines, under the quote's supplier, total and state (said once per quote)."""
-    rows = []
-    for quote in detail.quotes:
-        state = f"Inadmisible: {quote.state_reason}" if quote.state == "inadmisible" else ""
-        total = format_clp(quote.total_clp) if quote.total_clp is not None else ""
-        if quote.total_clp is None and quote.total is not None:
-            total = f"{format_quantity(quote.total)} {quote.currency}"
-        for index, line in enumerate(quote.lines or [None]):
-            first = index == 0
-            product = (line.product + (f" — {line.description}" if line.description else "")) if line else ""
-            rows.append(
-                QuoteRow(
-                    supplier=quote.supplier if first else "",
-                    supplier_href=routes.supplier_url(quote.rut),
-                    total=total if first else "",
-                    winner=quote.winner and first,
-                    state=state if first else "",
-                    product=product,
-                    unit_price=format_clp(line.unit_price) if line else "",
-                    amount=format_clp(line.amount) if line else "",
-                )
-            )
-    return rows
 
 
 class GuidanceState(CoreCalls, rx.State):
@@ -162,7 +123,7 @@ class TenderState(CoreCalls, rx.State):
             )
             for i in detail.items
         ]
-        self.quotes = _quote_rows(detail)
+        self.quotes = quote_rows(detail)
 
     @rx.event
     async def load(self):
@@ -235,88 +196,6 @@ def _items() -> rx.Component:
             width="100%",
         ),
     )  # fmt: skip
-
-
-def _quotes() -> rx.Component:
-    """The received quotes: a table on wide screens, one card per line on a phone."""
-    return rx.cond(
-        TenderState.quotes.length() > 0,
-        rx.vstack(
-            rx.heading("Cotizaciones recibidas", size="4"),
-            rx.tablet_and_desktop(_quotes_table(), width="100%"),
-            rx.mobile_only(_quote_cards(), width="100%"),
-            width="100%",
-        ),
-    )
-
-
-def _quote_badges(q) -> rx.Component:
-    return rx.fragment(
-        rx.cond(q.winner, rx.badge("Ganadora", color_scheme="green")),
-        rx.cond(q.state != "", rx.badge(q.state, color_scheme="orange")),
-    )
-
-
-def _quotes_table() -> rx.Component:
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("Proveedor"),
-                rx.table.column_header_cell("Total cotización", justify="end"),
-                rx.table.column_header_cell("Producto"),
-                rx.table.column_header_cell("Precio unitario", justify="end"),
-                rx.table.column_header_cell("Monto línea", justify="end"),
-            )
-        ),
-        rx.table.body(
-            rx.foreach(
-                TenderState.quotes,
-                lambda q: rx.table.row(
-                    rx.table.cell(rx.hstack(rx.link(q.supplier, href=q.supplier_href), _quote_badges(q), wrap="wrap")),
-                    rx.table.cell(q.total, justify="end"),
-                    rx.table.cell(q.product),
-                    rx.table.cell(q.unit_price, justify="end"),
-                    rx.table.cell(q.amount, justify="end"),
-                ),
-            )
-        ),
-        variant="surface",
-        width="100%",
-    )  # fmt: skip
-
-
-def _quote_cards() -> rx.Component:
-    return rx.vstack(
-        rx.foreach(
-            TenderState.quotes,
-            lambda q: rx.card(
-                rx.vstack(
-                    rx.cond(
-                        q.supplier != "",
-                        rx.hstack(
-                            rx.link(q.supplier, href=q.supplier_href, weight="medium"),
-                            _quote_badges(q),
-                            rx.spacer(),
-                            rx.text(q.total, weight="bold"),
-                            width="100%",
-                            wrap="wrap",
-                        ),
-                    ),
-                    rx.text(q.product, size="2"),
-                    rx.hstack(
-                        rx.text("Unitario ", q.unit_price, size="1", color_scheme="gray"),
-                        rx.text("Línea ", q.amount, size="1", color_scheme="gray"),
-                        spacing="3",
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                width="100%",
-                class_name="quote-card",
-            ),
-        ),
-        width="100%",
-    )
 
 
 def _guidance() -> rx.Component:
@@ -401,7 +280,7 @@ def tender_page() -> rx.Component:
             rx.vstack(rx.skeleton(rx.box(height="40px"), width="60%"), rx.skeleton(rx.box(height="160px"), width="100%"), width="100%", padding_y="1em"),
             rx.cond(
                 TenderState.error == "",
-                rx.vstack(_details(), _guidance(), _items(), _quotes(), similar_section(), spacing="5", width="100%", padding_y="1em"),
+                rx.vstack(_details(), _guidance(), _items(), received_quotes(TenderState.quotes), similar_section(), spacing="5", width="100%", padding_y="1em"),
                 error_state(TenderState, TenderState.load),
             ),
         )
