@@ -5,6 +5,7 @@ import reflex as rx
 
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, field, ok_message
+from compraagil_web.components.submit_button import submit_button
 
 ROLE_LABELS = {"owner": "Administrador", "member": "Miembro"}
 
@@ -76,7 +77,7 @@ def members_card(state) -> rx.Component:
                 rx.form(
                     rx.flex(
                         rx.input(name="invite_email", type="email", placeholder="correo@empresa.cl", aria_label="Correo a invitar", flex="1", min_width="200px", required=True),
-                        rx.button("Invitar", type="submit", id="invite-submit"),
+                        submit_button("Invitar", id="invite-submit"),
                         gap="2",
                         wrap="wrap",
                         width="100%",
@@ -104,7 +105,7 @@ def security_card(state) -> rx.Component:
                     field("Contraseña actual", "current_password", type="password", auto_complete="current-password", required=True),
                     field("Contraseña nueva", "new_password", type="password", auto_complete="new-password", required=True),
                     section_messages(state, "password"),
-                    rx.button("Cambiar contraseña", type="submit", id="password-submit"),
+                    submit_button("Cambiar contraseña", id="password-submit"),
                     spacing="2",
                     width="100%",
                 ),
@@ -118,7 +119,7 @@ def security_card(state) -> rx.Component:
                     field("Correo nuevo", "new_email", type="email", required=True),
                     field("Tu contraseña", "email_password", type="password", auto_complete="current-password", required=True),
                     section_messages(state, "email"),
-                    rx.button("Cambiar correo", type="submit", id="email-submit"),
+                    submit_button("Cambiar correo", id="email-submit"),
                     spacing="2",
                     width="100%",
                 ),

@@ -10,6 +10,7 @@ from compraagil.chile.money import format_clp
 from compraagil.pipeline.logic import STATUS_LABELS, STATUSES, reminder_due
 from compraagil.pipeline.service import Card
 from compraagil_web import routes
+from compraagil_web.components.submit_button import submit_button
 
 
 @dataclasses.dataclass
@@ -80,7 +81,7 @@ def edit_form(row: CardRow, on_save, on_cancel) -> rx.Component:
             rx.el.label(rx.text("Recordarme el", size="1", color_scheme="gray")),
             rx.input(name="remind_on", type="date", default_value=row.remind_on, width="100%"),
             rx.hstack(
-                rx.button("Guardar cambios", type="submit", size="2", class_name="pipeline-save-edit"),
+                submit_button("Guardar cambios", size="2", class_name="pipeline-save-edit"),
                 rx.button("Cancelar", type="button", variant="soft", size="2", on_click=on_cancel),
             ),
             spacing="2",

@@ -11,6 +11,7 @@ from compraagil.plans.table import PLANS
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, ok_message
 from compraagil_web.components.layout import page
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import signed_in_user, to_login
 
@@ -142,7 +143,7 @@ def _plan_form() -> rx.Component:
                     _select("company_id", [rx.el.option("Empresa…", value=""), rx.foreach(AdminState.companies, lambda c: rx.el.option(c.name + " (#" + c.id + ")", value=c.id))], "Empresa"),
                     _select("plan", [rx.el.option(p.name, value=p.code) for p in PLANS.values()], "Plan"),
                     rx.input(name="reason", placeholder="Motivo (p. ej. transferencia 12-03)", aria_label="Motivo", required=True, flex="1", min_width="200px"),
-                    rx.button("Cambiar plan", type="submit", id="admin-change-plan"),
+                    submit_button("Cambiar plan", id="admin-change-plan"),
                     gap="2",
                     wrap="wrap",
                     width="100%",

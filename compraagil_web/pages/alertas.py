@@ -24,6 +24,7 @@ from compraagil_web.components.alert_rows import (
 )
 from compraagil_web.components.error_state import error_state
 from compraagil_web.components.layout import BellState, page
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import signed_in_user, to_login, within_quota
 
@@ -255,7 +256,7 @@ def alert_form() -> rx.Component:
                 error_message(AlertsState.form_error, id="alert-form-error"),
                 upgrade_callout(AlertsState.quota_error),
                 rx.hstack(
-                    rx.button("Guardar alerta", type="submit", id="alert-save"),
+                    submit_button("Guardar alerta", id="alert-save"),
                     rx.button("Cancelar", type="button", variant="soft", color_scheme="gray", on_click=AlertsState.close_form),
                     spacing="3",
                 ),

@@ -8,6 +8,7 @@ from compraagil.accounts.passwords import MIN_LENGTH
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, field, form_card, ok_message
 from compraagil_web.components.layout import page
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
 
 
@@ -59,7 +60,7 @@ def signup_page() -> rx.Component:
                         field("Contraseña", "password", type="password", auto_complete="new-password", required=True),
                         rx.text(f"Al menos {MIN_LENGTH} caracteres; evita las contraseñas comunes.", size="1", color_scheme="gray"),
                         error_message(SignupState.error, id="signup-error"),
-                        rx.button("Crear cuenta gratis", type="submit", size="3", width="100%", loading=SignupState.loading, id="signup-submit"),
+                        submit_button("Crear cuenta gratis", size="3", width="100%", loading=SignupState.loading, id="signup-submit"),
                         spacing="3",
                         width="100%",
                     ),

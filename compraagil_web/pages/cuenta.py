@@ -25,6 +25,7 @@ from compraagil_web.components.account_cards import (
 )
 from compraagil_web.components.account_ui import error_message, field
 from compraagil_web.components.layout import page
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import AuthState, signed_in_user, to_login
 
@@ -336,7 +337,7 @@ def _company_card() -> rx.Component:
                         width="100%",
                     ),
                     section_messages(AccountState, "company"),
-                    rx.cond(AccountState.is_owner, rx.button("Guardar empresa", type="submit", id="company-submit")),
+                    rx.cond(AccountState.is_owner, submit_button("Guardar empresa", id="company-submit")),
                     spacing="3",
                     width="100%",
                 ),

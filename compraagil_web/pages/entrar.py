@@ -7,6 +7,7 @@ from compraagil.accounts.client_ip import client_ip
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, field, form_card
 from compraagil_web.components.layout import page
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import AuthState, safe_next, signed_in_user
 
@@ -55,7 +56,7 @@ def login_page() -> rx.Component:
                     field("Correo", "email", type="email", auto_complete="username", required=True),
                     field("Contraseña", "password", type="password", auto_complete="current-password", required=True),
                     error_message(LoginState.error, id="login-error"),
-                    rx.button("Entrar", type="submit", size="3", width="100%", loading=LoginState.loading, id="login-submit"),
+                    submit_button("Entrar", size="3", width="100%", loading=LoginState.loading, id="login-submit"),
                     spacing="3",
                     width="100%",
                 ),

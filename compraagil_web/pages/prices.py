@@ -19,6 +19,7 @@ from compraagil_web.components.price_summary import (
     price_summary,
     summarize,
 )
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.export_state import ExportMixin
 from compraagil_web.state import metered_analysis, signed_in_user, to_login
@@ -102,7 +103,7 @@ def _form() -> rx.Component:
                 *(rx.el.option(f"Últimos {m} meses", value=str(m)) for m in (6, 12, 24, 36)),
                 name="meses", default_value=PricesState.months, aria_label="Período", style=select_style,
             ),
-            rx.button(rx.icon("search"), "Ver precios", size="3", type="submit", id="prices-submit"),
+            submit_button(rx.icon("search"), "Ver precios", size="3", id="prices-submit"),
             gap="2",
             wrap="wrap",
             width="100%",

@@ -7,6 +7,7 @@ from compraagil.accounts.passwords import MIN_LENGTH
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, field, form_card, ok_message
 from compraagil_web.components.layout import page
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
 
 SENT = "Si ese correo tiene una cuenta, te enviamos un enlace para elegir una contraseña nueva. Revisa tu bandeja."
@@ -50,7 +51,7 @@ def _request_form() -> rx.Component:
             rx.text("Escribe el correo de tu cuenta y te enviaremos un enlace.", size="2"),
             field("Correo", "email", type="email", auto_complete="username", required=True),
             error_message(RecoverState.error, id="recover-error"),
-            rx.button("Enviar enlace", type="submit", size="3", width="100%", loading=RecoverState.loading, id="recover-submit"),
+            submit_button("Enviar enlace", size="3", width="100%", loading=RecoverState.loading, id="recover-submit"),
             spacing="3",
             width="100%",
         ),
@@ -65,7 +66,7 @@ def _reset_form() -> rx.Component:
             field("Contraseña nueva", "password", type="password", auto_complete="new-password", required=True),
             rx.text(f"Al menos {MIN_LENGTH} caracteres; evita las contraseñas comunes.", size="1", color_scheme="gray"),
             error_message(RecoverState.error, id="recover-error"),
-            rx.button("Guardar contraseña", type="submit", size="3", width="100%", loading=RecoverState.loading, id="reset-submit"),
+            submit_button("Guardar contraseña", size="3", width="100%", loading=RecoverState.loading, id="reset-submit"),
             spacing="3",
             width="100%",
         ),

@@ -15,6 +15,7 @@ from compraagil_web import routes
 from compraagil_web.components.error_state import error_state
 from compraagil_web.components.export_button import export_controls
 from compraagil_web.components.layout import page
+from compraagil_web.components.submit_button import submit_button
 from compraagil_web.components.tender_list import tender_list
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.export_state import ExportMixin
@@ -227,7 +228,7 @@ def filters() -> rx.Component:
                     name="q", default_value=SearchState.text, placeholder="Ej.: guantes de nitrilo, resmas carta",
                     size="3", width="100%", aria_label="Buscar",
                 ),
-                rx.button(rx.icon("search"), "Buscar", size="3", type="submit", id="search-submit"),
+                submit_button(rx.icon("search"), "Buscar", size="3", id="search-submit"),
                 width="100%",
             ),
             rx.grid(

@@ -180,3 +180,15 @@ def test_security_headers_and_the_app_works_under_its_csp(product, page: Page):
     expect(page.locator("#account-plan")).to_have_text("Profesional")
     assert violations == []
     assert "content-security-policy" in page.request.get(product.base_url + "/healthz").headers
+
+
+def test_forms_cannot_submit_before_the_app_connects(product, visitor: Page):
+    """Held before hydration, the login button is disabled: no native GET puts the password in the URL."""
+    visitor.route_web_socket(re.compile(r"/_event"), lambda socket: None)
+    visitor.goto(product.base_url + "/entrar")
+    visitor.get_by_label("Correo").fill("alguien@ejemplo.cl")
+    visitor.get_by_label("Contraseña").fill(PASSWORD)
+    expect(visitor.locator("#login-submit")).to_be_disabled()
+    visitor.locator("#login-submit").click(force=True)
+    visitor.wait_for_timeout(500)
+    assert "alguien" not in visitor.url and PASSWORD not in visitor.url
