@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     login_failures_per_account: int = 5
     login_failures_per_ip: int = 30
     login_lockout_minutes: int = 15
+    api_requests_per_second: float = Field(default=10.0, gt=0)
+    api_burst: int = Field(default=20, ge=1)
+    """Each API key may send `api_burst` requests at once, then `api_requests_per_second`."""
     trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
     """Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed."""
 

@@ -1,17 +1,21 @@
 """The backend's own routes (FastAPI, mounted around Reflex): /healthz, /metrics, private downloads
-(/api/exports/<id>) and Telegram's webhook (/api/telegram/webhook, queued for the bot); security headers on every response (pages included); a core error raised by any
-route becomes its HTTP status with `{"error": message}`."""
+(/api/exports/<id>), Telegram's webhook (/api/telegram/webhook, queued for the bot), the REST API
+(/api/v1, documented at /api/); security headers on every response (pages included); a core error
+raised by any route becomes its HTTP status with `{"error": message}`."""
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from compraagil.backups.service import newest_backup_time
+from compraagil.config import get_settings
 from compraagil.errors import CompraAgilError, TooManyAttempts
 from compraagil.health import check_health
 from compraagil.metrics import read_at_scrape, render
 from compraagil.telegram import updates
 from compraagil_web.downloads import router as downloads
+from compraagil_web.rest import docs_page
+from compraagil_web.rest.app import rest
 from compraagil_web.route_metrics import RouteMetrics
 from compraagil_web.security import SecurityHeaders
 from jobs.queues import queue_figures
@@ -27,6 +31,7 @@ read_at_scrape(
     lambda: {(): taken} if (taken := newest_backup_time()) else {},
 )
 api.include_router(downloads)
+api.mount("/api/v1", rest)
 
 
 @api.exception_handler(CompraAgilError)
@@ -56,3 +61,18 @@ async def telegram_webhook(request: Request) -> JSONResponse:
     body = await request.body()
     await run_in_threadpool(updates.accept, secret=request.headers.get(updates.SECRET_HEADER), body=body)
     return JSONResponse({"ok": True})
+
+
+@api.get("/api/")
+@api.get("/api")
+def api_documentation() -> HTMLResponse:
+    """The REST API's documentation page, made from its OpenAPI document."""
+    settings = get_settings()
+    return HTMLResponse(
+        docs_page.render(
+            rest.openapi(),
+            base_url=settings.public_url,
+            rate=settings.api_requests_per_second,
+            burst=settings.api_burst,
+        )
+    )

@@ -1,5 +1,6 @@
 """Count and time every request the backend's own routes answer (by route template, method and
-status: `/api/exports/{export_id}`, never the id); Reflex's pages and assets are not counted here."""
+status: `/api/exports/{export_id}`, never the id; a mounted app's routes with its mount path, as
+`/api/v1/tenders`); Reflex's pages and assets are not counted here."""
 
 import time
 
@@ -30,6 +31,6 @@ class RouteMetrics:
         finally:
             route = scope.get("route")
             if isinstance(route, APIRoute):
-                method = scope["method"]
-                HTTP_REQUESTS.labels(route.path, method, str(status)).inc()
-                HTTP_SECONDS.labels(route.path, method).observe(time.perf_counter() - started)
+                path, method = scope.get("root_path", "") + route.path, scope["method"]
+                HTTP_REQUESTS.labels(path, method, str(status)).inc()
+                HTTP_SECONDS.labels(path, method).observe(time.perf_counter() - started)

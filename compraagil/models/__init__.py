@@ -11,6 +11,7 @@ from compraagil.models.accounts import (
     UserToken,
 )
 from compraagil.models.alerts import Alert, AlertDelivery, AlertNotice, AlertRunCheck
+from compraagil.models.api_keys import ApiKey
 from compraagil.models.embeddings import TenderEmbedding
 from compraagil.models.exports import Export
 from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier, Tender, TenderItem
@@ -19,6 +20,7 @@ from compraagil.models.pipeline import PipelineItem
 from compraagil.models.telegram import TelegramLink
 
 __all__ = [
+    "ApiKey",
     "Buyer",
     "Supplier",
     "Product",
