@@ -1,6 +1,6 @@
 """The backend's own routes (FastAPI, mounted around Reflex): /healthz, /metrics, private downloads
 (/api/exports/<id>), Telegram's webhook (/api/telegram/webhook, queued for the bot), the REST API
-(/api/v1, documented at /api/); security headers on every response (pages included); a core error
+(/api/v1, documented at /api/) and the MCP server (/mcp); security headers on every response (pages included); a core error
 raised by any route becomes its HTTP status with `{"error": message}`."""
 
 from fastapi import FastAPI, Request
@@ -13,6 +13,7 @@ from compraagil.errors import CompraAgilError, TooManyAttempts
 from compraagil.health import check_health
 from compraagil.metrics import read_at_scrape, render
 from compraagil.telegram import updates
+from compraagil_web import mcp_server
 from compraagil_web.downloads import router as downloads
 from compraagil_web.rest import docs_page
 from compraagil_web.rest.app import rest
@@ -32,6 +33,7 @@ read_at_scrape(
 )
 api.include_router(downloads)
 api.mount("/api/v1", rest)
+api.add_route(mcp_server.MCP_PATH, mcp_server.asgi_app(), methods=["GET", "POST", "DELETE"])
 
 
 @api.exception_handler(CompraAgilError)

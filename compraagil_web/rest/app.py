@@ -1,6 +1,8 @@
 """The REST API v1 app (mounted at /api/v1): its OpenAPI document at /api/v1/openapi.json, errors as
 `{"error": "<en español>"}` with the status the core chose (401, 402, 403, 404, 422, 429 with Retry-After)."""
 
+from collections import defaultdict
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -35,11 +37,28 @@ async def core_error(request: Request, error: CompraAgilError) -> JSONResponse:
     return _error(error.http_status, error.message, headers)
 
 
+PROBLEMS = {
+    "missing": "falta",
+    "string_too_short": "debe tener al menos {min_length} caracteres",
+    "string_too_long": "debe tener a lo más {max_length} caracteres",
+    "string_pattern_mismatch": "no tiene la forma esperada",
+    "greater_than_equal": "debe ser mayor o igual a {ge}",
+    "less_than_equal": "debe ser menor o igual a {le}",
+    "int_parsing": "debe ser un número entero",
+    "bool_parsing": "debe ser true o false",
+    "enum": "debe ser uno de: {expected}",
+    "literal_error": "debe ser uno de: {expected}",
+}
+"""Pydantic's error types, said in Spanish (anything else: «no es válido»)."""
+
+
 @rest.exception_handler(RequestValidationError)
 async def invalid_parameters(request: Request, error: RequestValidationError) -> JSONResponse:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first.get("loc", ())[1:]) or "solicitud"
-    return _error(422, f"El parámetro «{where}» no es válido: {first.get('msg', '')}.")
+    limits = {key: str(value).replace(" or ", " o ") for key, value in (first.get("ctx") or {}).items()}
+    problem = PROBLEMS.get(first.get("type", ""), "no es válido").format_map(defaultdict(str, limits))
+    return _error(422, f"El parámetro «{where}» {problem}.")
 
 
 @rest.exception_handler(HTTPException)

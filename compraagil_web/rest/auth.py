@@ -11,7 +11,8 @@ from compraagil.api_keys.service import Caller, authenticate, bearer_token
 from compraagil.db import session_scope
 
 
-def _check(authorization: str | None) -> Caller:
+def check_request(authorization: str | None) -> Caller:
+    """The caller of a request's `Authorization` header, counted against its key's rate limit."""
     token = bearer_token(authorization)
     with session_scope() as session:
         caller = authenticate(session=session, token=token)
@@ -26,7 +27,7 @@ async def current_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
 ) -> Caller:
     authorization = f"Bearer {credentials.credentials}" if credentials else None
-    return await run_in_threadpool(_check, authorization)
+    return await run_in_threadpool(check_request, authorization)
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

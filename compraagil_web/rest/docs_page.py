@@ -20,6 +20,9 @@ GUIDE = """
 <code>404</code> no existe; <code>422</code> un parámetro no es válido.</li>
 <li><b>Montos</b> en pesos chilenos; fechas y horas en ISO 8601 con zona horaria.</li>
 <li>El documento OpenAPI: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</li>
+<li><b>MCP</b>: para tu asistente de IA, el servidor MCP <code>{base}/mcp</code> (HTTP transmitible) con la misma clave en
+<code>Authorization: Bearer</code>: herramientas <code>search_tenders</code>, <code>get_tender</code>, <code>analyze_prices</code>,
+<code>read_pipeline</code> y <code>my_results</code>.</li>
 </ul>
 """
 

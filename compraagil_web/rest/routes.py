@@ -1,7 +1,8 @@
 """The REST API's operations: each one translates its parameters into one core call."""
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
@@ -11,8 +12,10 @@ from compraagil.chile.rut import parse_rut
 from compraagil.competition.service import BuyerProfile, SupplierProfile, buyer_profile, supplier_profile
 from compraagil.db import session_scope
 from compraagil.pipeline import service as pipeline
+from compraagil.pipeline.logic import STATUSES
 from compraagil.pipeline.service import Card
 from compraagil.pricing.service import PriceAnalysis, PriceQuery, metered_price_analysis
+from compraagil.results.service import WINDOWS, my_results
 from compraagil.search.query import MAX_PAGE, SearchQuery, Sort, validated
 from compraagil.search.service import TenderHit, search_tenders
 from compraagil.tenders.service import TenderDetail, get_tender
@@ -57,6 +60,36 @@ class PipelinePage(BaseModel):
     next_cursor: str | None = None
 
 
+class QuoteOutcome(BaseModel):
+    codigo: str
+    name: str
+    organismo: str
+    closing_date: date
+    outcome: str
+    """`ganada`, `perdida`, `desierta` or `sin_adjudicar`."""
+    total_clp: Decimal | None
+    winner_name: str
+    winner_total_clp: Decimal | None
+    gap_pct: Decimal | None
+    """How far my total was above (+) or below (−) the winner's, in %."""
+    rank: int | None
+    quotes: int
+
+
+class MyResultsPage(BaseModel):
+    rut: str
+    """The company's RUT; empty when Cuenta does not have it yet."""
+    since: date
+    processes: int
+    won: int
+    lost: int
+    win_rate: Decimal
+    cheaper_losses: int
+    """Processes lost although my quote was the cheaper one (price was not why)."""
+    data: list[QuoteOutcome]
+    next_cursor: str | None = None
+
+
 def _page(cursor_text: str | None, limit: int) -> tuple[int, int]:
     return cursor.decode(cursor_text) if cursor_text else (1, limit)
 
@@ -94,7 +127,10 @@ def search(
 @router.get(
     "/tenders/{codigo}", summary="Una Compra Ágil con sus ítems y cotizaciones", tags=["Compras Ágiles"]
 )
-def tender(caller: CallerDep, codigo: Annotated[str, Path(max_length=40)]) -> TenderDetail:
+def tender(
+    caller: CallerDep,
+    codigo: Annotated[str, Path(pattern=r"^[0-9A-Za-z-]{1,40}$", description="p. ej. `2345-10-COT26`")],
+) -> TenderDetail:
     with session_scope() as session:
         return get_tender(session=session, codigo=codigo)
 
@@ -103,7 +139,7 @@ def tender(caller: CallerDep, codigo: Annotated[str, Path(max_length=40)]) -> Te
 def prices(
     caller: CallerDep,
     product: Annotated[
-        str, Query(min_length=1, max_length=200, description="El producto, como lo escribiría un comprador")
+        str, Query(min_length=3, max_length=200, description="El producto, como lo escribiría un comprador")
     ],
     region: Annotated[int | None, Query(ge=1, le=16)] = None,
     buyer_id: int | None = None,
@@ -137,9 +173,7 @@ def supplier(
 @router.get("/pipeline", summary="Las Compras Ágiles guardadas de tu empresa", tags=["Pipeline"])
 def saved(
     caller: CallerDep,
-    status: Annotated[
-        str | None, Query(description="`evaluando`, `cotizada`, `ganada`, `perdida` o `descartada`")
-    ] = None,
+    status: Annotated[Literal[STATUSES] | None, Query(description="Solo las de este estado")] = None,
     limit: Limit = 50,
     cursor_text: CursorText = None,
 ) -> PipelinePage:
@@ -153,3 +187,33 @@ def saved(
     return PipelinePage(
         data=cards[start : start + size], next_cursor=cursor.encode(page + 1, size) if more else None
     )
+
+
+@router.get("/results", summary="Mis resultados: mis cotizaciones contra el ganador", tags=["Pipeline"])
+def results(
+    caller: CallerDep,
+    months: Annotated[int, Query(description=f"Meses hacia atrás: {', '.join(map(str, WINDOWS))}")] = 24,
+    limit: Limit = 50,
+    cursor_text: CursorText = None,
+) -> MyResultsPage:
+    """Cada cotización de la empresa (por el RUT de Cuenta) en el historial, la más nueva primero."""
+    page, size = _page(cursor_text, limit)
+    with session_scope() as session:
+        found = my_results(
+            session=session, company_id=caller.company_id, today=datetime.now(SANTIAGO).date(), months=months
+        )
+    start = (page - 1) * size
+    rows = [
+        QuoteOutcome(
+            codigo=row.codigo, name=row.name, organismo=row.organismo, closing_date=row.closing_date,
+            outcome=row.outcome.value, total_clp=row.total_clp, winner_name=row.winner_name,
+            winner_total_clp=row.winner_total_clp, gap_pct=row.gap_pct, rank=row.rank, quotes=row.quotes,
+        )
+        for row in found.rows[start : start + size]
+    ]  # fmt: skip
+    summary = found.summary
+    return MyResultsPage(
+        rut=found.rut, since=found.since, processes=summary.processes, won=summary.won, lost=summary.lost,
+        win_rate=summary.win_rate, cheaper_losses=summary.cheaper_losses, data=rows,
+        next_cursor=cursor.encode(page + 1, size) if start + size < len(found.rows) else None,
+    )  # fmt: skip

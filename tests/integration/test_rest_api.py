@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from compraagil.accounts.companies import update_company
 from compraagil.api_keys.service import create_key, list_keys, revoke_key
 from compraagil.config import get_settings
 from compraagil.db import session_scope
@@ -147,12 +148,17 @@ def test_a_price_analysis_by_api_counts_on_the_plans_daily_quota(client, history
 def test_bad_parameters_and_unknown_routes_answer_json_in_spanish(client, history):
     key = api_key(*account("pro@ejemplo.cl"))
     region = get(client, "/api/v1/tenders", key, region=99)
-    assert region.status_code == 422 and region.json()["error"].startswith(
-        "El parámetro «region» no es válido"
-    )
+    assert region.status_code == 422
+    assert region.json()["error"] == "El parámetro «region» debe ser menor o igual a 16."
     short = get(client, "/api/v1/prices", key, product="ab")
-    assert short.status_code == 422 and short.json() == {"error": "Escribe al menos 3 letras del producto"}
+    assert short.status_code == 422 and short.json() == {
+        "error": "El parámetro «product» debe tener al menos 3 caracteres."
+    }
     assert get(client, "/api/v1/suppliers/76.086.428-4", key).status_code == 422
+    status = get(client, "/api/v1/pipeline", key, status="ganadas").json()["error"]
+    assert status.startswith("El parámetro «status» debe ser uno de: 'evaluando'") and status.endswith(
+        " o 'descartada'."
+    )
     assert get(client, "/api/v1/tenders/9999-1-COT26", key).status_code == 404
     assert get(client, "/api/v1/nada", key).json() == {"error": "Esa ruta no existe en la API: revisa /api/."}
 
@@ -163,3 +169,18 @@ def test_the_documentation_page_lists_every_operation(client):
     assert page.status_code == 200 and "Authorization: Bearer" in page.text
     for path in document["paths"]:
         assert f"/api/v1{path}" in page.text
+
+
+def test_my_results_by_api_follow_the_companys_rut(client, history):
+    user_id, company_id = account("pro@ejemplo.cl")
+    key = api_key(user_id, company_id)
+    assert get(client, "/api/v1/results", key).json()["processes"] == 0
+    with session_scope() as session:
+        update_company(
+            session=session, user_id=user_id, company_id=company_id, name="Ñandú", rut="78.167.575-K"
+        )
+    first = get(client, "/api/v1/results", key, months=36, limit=4).json()
+    rest = get(client, "/api/v1/results", key, cursor=first["next_cursor"]).json()
+    assert (first["rut"], first["processes"], first["won"]) == ("78.167.575-K", len(CODES), len(CODES))
+    assert sorted(row["codigo"] for row in first["data"] + rest["data"]) == sorted(CODES)
+    assert rest["next_cursor"] is None and {row["outcome"] for row in first["data"]} == {"ganada"}
