@@ -237,6 +237,13 @@ def _users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _subscriptions(args: argparse.Namespace) -> int:
+    from compraagil.payments.periodic import run_due
+
+    print(run_due())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m compraagil", description="CompraAgil")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -298,13 +305,29 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--plan", default="FREE", choices=["FREE", "EMPRENDEDOR", "PYME", "PROFESIONAL"])
     users.add_argument("--company", default="", help="create: the company's name")
     users.add_argument("--staff", action="store_true", help="create: as staff")
+    command(
+        "subscriptions",
+        _subscriptions,
+        "end, put in grace and remind the subscriptions due now (the scheduler does it every minute)",
+    )
     stats = command("stats", _stats, "what the database holds: counts, amounts, months covered")
     stats.add_argument("--json", action="store_true", help="one JSON object, for scripts")
     return parser
 
 
 DATABASE_COMMANDS = frozenset(
-    {"import", "import-month", "sync", "load-api-json", "seed", "stats", "seed-users", "users", "embed"}
+    {
+        "import",
+        "import-month",
+        "sync",
+        "load-api-json",
+        "seed",
+        "stats",
+        "seed-users",
+        "users",
+        "embed",
+        "subscriptions",
+    }
 )
 """Commands that use the database: its schema is brought up to date before they run."""
 

@@ -54,6 +54,23 @@ class Settings(BaseSettings):
     """With it the bot takes updates by webhook (/api/telegram/webhook) instead of polling; Telegram
     accepts 1–256 letters, digits, `_` and `-`."""
 
+    flow_api_url: str = "https://www.flow.cl/api"
+    """Flow's REST API (https://sandbox.flow.cl/api to try it; a local fake at `make run` without keys)."""
+    flow_api_key: str | None = None
+    flow_secret_key: str | None = None
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_url: str | None = None
+    """Stripe's API base (unset: Stripe's own; a local fake at `make run` without keys)."""
+    subscription_grace_days: int = Field(default=5, ge=0)
+    """After a renewal fails, the paid plan is kept this many days before the company goes to FREE."""
+    dev_payments_port: int = 8026
+    invoice_issuer_name: str = "CompraAgil SpA"
+    invoice_issuer_rut: str = "76.543.210-3"
+    invoice_issuer_address: str = "Santiago, Chile"
+    """Who issues the boletas and facturas (printed on every document)."""
+    """`make run` without payment keys: the local «pago de prueba» servers (Flow and Stripe) listen here."""
+
     smtp_url: str | None = None
     """smtp://[user:password@]host:port (STARTTLS when offered), or smtps:// for TLS from the start."""
     mail_from: str = "CompraAgil <no-responder@compraagil.cl>"

@@ -67,6 +67,7 @@ def run() -> int:
         for summary in seed_if_empty():
             print(summary.line(), flush=True)
         smtp_url = _start_mail(settings, supervisor)
+        payments_env = _start_dev_payments(settings, supervisor)
         _print_demo_login()
         env = child_environment(
             DATABASE_URL=database_url,
@@ -76,6 +77,7 @@ def run() -> int:
             REFLEX_WEB_WORKDIR=str(settings.data_dir / "web"),
             REFLEX_CHECK_LATEST_VERSION="false",
             SMTP_URL=smtp_url,
+            **payments_env,
         )
         python = sys.executable
         supervisor.spawn("worker", [python, "-m", "jobs.worker"], env, PROJECT_ROOT)
@@ -117,6 +119,19 @@ def _start_mail(settings: Settings, supervisor: Supervisor) -> str:
     supervisor.stoppers.append(server.stop)
     log.info("dev mail server on %s; messages in %s", server.url, server.folder)
     return server.url
+
+
+def _start_dev_payments(settings: Settings, supervisor: Supervisor) -> dict[str, str]:
+    """Without Flow or Stripe keys, a local «pago de prueba» server speaking both protocols: checkout
+    goes through the same code with no real money. Its settings for the children, or none."""
+    if settings.flow_api_key or settings.stripe_secret_key:
+        return {}
+    from compraagil.payments.devserver import start_dev_payments
+
+    server = start_dev_payments(settings.dev_payments_port, settings.public_url)
+    supervisor.stoppers.append(server.stop)
+    log.info("dev payments (Flow and Stripe «pago de prueba») on port %s", server.port)
+    return server.environment()
 
 
 def _print_demo_login() -> None:

@@ -24,6 +24,12 @@ class InvalidInput(CompraAgilError, ValueError):
     http_status = 422
 
 
+class InvalidSignature(CompraAgilError):
+    """A notification that claims to come from a provider (Stripe, Flow) but is not signed by it."""
+
+    http_status = 400
+
+
 class Unauthorized(CompraAgilError):
     """No valid session or key, or wrong credentials."""
 

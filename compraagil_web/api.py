@@ -1,5 +1,6 @@
 """The backend's own routes (FastAPI, mounted around Reflex): /healthz, /metrics, private downloads
-(/api/exports/<id>), Telegram's webhook (/api/telegram/webhook, queued for the bot), the REST API
+(/api/exports/<id>) and invoices (/api/invoices/<id>), the payment providers' callbacks
+(/api/payments/…), Telegram's webhook (/api/telegram/webhook, queued for the bot), the REST API
 (/api/v1, documented at /api/) and the MCP server (/mcp); security headers on every response (pages included); a core error
 raised by any route becomes its HTTP status with `{"error": message}`."""
 
@@ -15,6 +16,7 @@ from compraagil.metrics import read_at_scrape, render
 from compraagil.telegram import updates
 from compraagil_web import mcp_server
 from compraagil_web.downloads import router as downloads
+from compraagil_web.payment_routes import router as payments
 from compraagil_web.rest import docs_page
 from compraagil_web.rest.app import rest
 from compraagil_web.route_metrics import RouteMetrics
@@ -32,6 +34,7 @@ read_at_scrape(
     lambda: {(): taken} if (taken := newest_backup_time()) else {},
 )
 api.include_router(downloads)
+api.include_router(payments)
 api.mount("/api/v1", rest)
 api.add_route(mcp_server.MCP_PATH, mcp_server.asgi_app(), methods=["GET", "POST", "DELETE"])
 

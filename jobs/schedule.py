@@ -59,6 +59,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob(PREFIX + "nightly-backup", "0 6 * * *", "jobs.tasks.backups.nightly_backup"),
         PeriodicJob(PREFIX + "embed-tenders", "*/5 * * * *", "jobs.tasks.ml.embed_tenders", queues.ML),
         PeriodicJob(PREFIX + "pipeline-outcomes", "* * * * *", "jobs.tasks.pipeline.apply_pipeline_outcomes"),
+        PeriodicJob(PREFIX + "subscriptions", "* * * * *", "jobs.tasks.subscriptions.run_subscriptions"),
         PeriodicJob(
             PREFIX + "deadline-reminders", "*/15 * * * *", "jobs.tasks.alerts.remind_deadlines", queues.ALERTS
         ),

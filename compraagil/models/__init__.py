@@ -16,6 +16,7 @@ from compraagil.models.embeddings import TenderEmbedding
 from compraagil.models.exports import Export
 from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier, Tender, TenderItem
 from compraagil.models.imports import ImportReject, ImportRun, SyncState
+from compraagil.models.payments import Invoice, InvoiceNumber, Payment, PaymentEvent, Subscription
 from compraagil.models.pipeline import PipelineItem
 from compraagil.models.telegram import TelegramLink
 
@@ -40,6 +41,11 @@ __all__ = [
     "UsageCounter",
     "AuditEntry",
     "PipelineItem",
+    "Payment",
+    "PaymentEvent",
+    "Subscription",
+    "Invoice",
+    "InvoiceNumber",
     "Alert",
     "AlertNotice",
     "AlertDelivery",

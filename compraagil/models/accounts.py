@@ -44,6 +44,9 @@ class Company(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("suppliers.id", ondelete="SET NULL"))
     )
     """The supplier with this RUT in the history («Mi historial»), when there is one."""
+    billing_giro: str | None = Field(default=None, sa_column=Column(Text))
+    """The giro a factura names (with the RUT, razón social and address); without it, a boleta."""
+    billing_address: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime | None = Field(default=None, sa_column=now_column())
 
 
