@@ -64,8 +64,9 @@ class Outcome:
     sent: float
     received: float
     status: int
-    """0 when no answer came (connection error or timeout)."""
+    """0 when no answer came: `error` says why."""
     retry_after: str | None
+    error: str = ""
 
     @property
     def millis(self) -> float:
@@ -213,10 +214,10 @@ async def one_client(
             sent = time.perf_counter()
             try:
                 response = await client.get(SEARCH, params=params)
-                status, retry_after = response.status_code, response.headers.get("retry-after")
-            except httpx.HTTPError:
-                status, retry_after = 0, None
-            outcomes.append(Outcome(key, sent, time.perf_counter(), status, retry_after))
+                status, retry_after, error = response.status_code, response.headers.get("retry-after"), ""
+            except httpx.HTTPError as failure:
+                status, retry_after, error = 0, None, type(failure).__name__
+            outcomes.append(Outcome(key, sent, time.perf_counter(), status, retry_after, error))
 
 
 def load(
@@ -272,11 +273,13 @@ def summarize(label: str, run: Run) -> None:
         report(label, answered)
     else:
         print(f"{label:<28} n={len(answered)}")
-    others = {status: n for status, n in statuses.items() if status not in (200, 429) and status < 500}
+    others = {status: n for status, n in statuses.items() if status not in (0, 200, 429) and status < 500}
+    unanswered = Counter(o.error for o in run.outcomes if o.status == 0)
     print(
         f"{'':<28} {len(run.outcomes):,} requests in {run.seconds:.1f} s = {len(run.outcomes) / run.seconds:.0f}/s"
         f" · 200: {statuses[200]:,} · 429: {statuses[429]:,} · 5xx: {server_errors}"
-        + (f" · other: {dict(sorted(others.items()))} (0 = no answer)" if others else "")
+        + (f" · other: {dict(sorted(others.items()))}" if others else "")
+        + (f" · no answer: {dict(unanswered)}" if unanswered else "")
         + f" · CPU: server {run.server_cpu / run.seconds:.2f}, clients {run.client_cpu / run.seconds:.2f} cores,"
         f" machine {run.machine_busy:.0f}% busy"
     )

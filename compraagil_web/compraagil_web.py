@@ -12,6 +12,7 @@ from compraagil_web.pages import (  # noqa: F401  (pages register with @rx.page)
     cuenta,
     entrar,
     home,
+    pago,
     pipeline,
     planes,
     prices,

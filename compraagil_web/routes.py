@@ -18,6 +18,7 @@ PLANS = "/planes"
 ADMIN = "/admin"
 RESULTS = "/resultados"
 PIPELINE = "/pipeline"
+PAYMENT = "/pago"
 
 NAVIGATION = (
     ("Buscar", SEARCH),

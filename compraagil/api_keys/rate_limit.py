@@ -1,6 +1,7 @@
 """Per-key request limits shared by every web process: a generic cell rate algorithm on Redis's clock
-(one atomic script), so a key may send a burst at once and then a steady rate. A dead Redis lets
-requests through (logged once a while): the limit protects the service, it must not take it down."""
+(one atomic script), so a key may send a burst at once and then a steady rate (any rate: the
+interval may be a fraction of a millisecond). An unreachable Redis lets requests through (logged
+once a while): the limit protects the service, it must not take it down."""
 
 import logging
 import math
@@ -24,7 +25,7 @@ local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now)
 if tat - tolerance > now then
     return tat - tolerance - now
 end
-redis.call('SET', KEYS[1], tat + interval, 'PX', tat + interval - now + 1000)
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now) + 1000)
 return 0
 """
 """Admit a request or say in how many milliseconds the next one would be admitted."""
@@ -38,7 +39,7 @@ def admit(key_id: int) -> None:
     interval = 1000 / settings.api_requests_per_second
     try:
         wait_ms = get_redis().eval(GCRA, 1, KEY.format(key_id), interval, interval * (settings.api_burst - 1))
-    except redis.RedisError as error:
+    except (redis.ConnectionError, redis.TimeoutError) as error:
         _report_unreachable(error)
         return
     if wait_ms > 0:

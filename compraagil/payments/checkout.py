@@ -16,7 +16,7 @@ from compraagil.payments.flow import CANCELED, PAID, REJECTED, FlowClient
 from compraagil.payments.gateways import FlowGateway, Gateway
 from compraagil.payments.periods import unused_credit
 from compraagil.payments.stripe_gateway import StripeGateway
-from compraagil.plans.table import get_plan
+from compraagil.plans.table import PLANS, get_plan
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,34 @@ def price_order(session: Session, company_id: int, plan_code: str, provider: str
         else 0
     )
     return Priced("upgrade", plan.price_clp - credit, credit)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What Planes offers the company for a paid plan: the amount today, or why not now."""
+
+    plan_code: str
+    purpose: str
+    amount_clp: int
+    credit_clp: int
+    refusal: str
+
+
+def offers(
+    *, session: Session, company_id: int, provider: str = "flow", now: datetime | None = None
+) -> list[Offer]:
+    """The company's offer for every paid plan (as `price_order` prices it)."""
+    now = now or datetime.now(UTC)
+    made = []
+    for plan in PLANS.values():
+        if plan.price_clp <= 0:
+            continue
+        try:
+            priced = price_order(session, company_id, plan.code, provider, now)
+            made.append(Offer(plan.code, priced.purpose, priced.amount_clp, priced.credit_clp, ""))
+        except InvalidInput as refusal:
+            made.append(Offer(plan.code, "", 0, 0, refusal.message))
+    return made
 
 
 def start_checkout(

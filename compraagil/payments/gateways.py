@@ -14,6 +14,7 @@ FLOW_CONFIRMATION = "/api/payments/flow/confirmation"
 FLOW_RETURN = "/api/payments/flow/return"
 STRIPE_WEBHOOK = "/api/payments/stripe/webhook"
 RESULT_PAGE = "/pago"
+"""The order page (compraagil_web.routes.PAYMENT)."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from compraagil.chile.dates import SANTIAGO
 from compraagil.plans.quotas import metered
 from compraagil.plans.table import Feature
 from compraagil.pricing import logic
+from compraagil.search.query import MAX_ID
 
 MATCHED_PRODUCTS = 50
 CHART_SAMPLE = 1500
@@ -88,7 +89,7 @@ class PriceQuery(BaseModel):
     given; without it they are national, and the buyer and region are only compared against them."""
 
     product: str
-    buyer_id: int | None = None
+    buyer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     region: int | None = Field(default=None, ge=1, le=16)
     months: int = Field(default=24, ge=1, le=60)
     narrow: bool = True

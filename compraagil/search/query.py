@@ -13,6 +13,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
 MAX_PAGE = 500
+MAX_ID = 2_147_483_647
+"""The largest row id (PostgreSQL integer)."""
 
 
 class Sort(StrEnum):
@@ -28,7 +30,7 @@ class SearchQuery(BaseModel):
     open_only: bool = False
     states: list[str] = Field(default_factory=list)
     region: int | None = Field(default=None, ge=1, le=16)
-    buyer_id: int | None = None
+    buyer_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     organismo: str = Field(default="", max_length=MAX_QUERY_LENGTH)
     min_amount: int | None = Field(default=None, ge=0)
     max_amount: int | None = Field(default=None, ge=0)
@@ -69,7 +71,7 @@ class SearchQuery(BaseModel):
 FIELD_LABELS = {
     "region": "región", "min_amount": "monto mínimo", "max_amount": "monto máximo",
     "published_from": "publicada desde", "published_to": "publicada hasta", "closes_from": "cierra desde",
-    "closes_to": "cierra hasta", "closes_within_days": "cierra en días", "page": "página", "organismo": "organismo",
+    "closes_to": "cierra hasta", "closes_within_days": "cierra en días", "page": "página", "organismo": "organismo", "buyer_id": "organismo",
 }  # fmt: skip
 
 

@@ -1,5 +1,5 @@
 """Cuenta: profile, company («Mi historial»), members (invite, role, remove) and accepting an
-invitation, plan and this period's usage, Telegram, API keys, and security (password, email, close
+invitation, plan and this period's usage, subscription and invoices, Telegram, API keys, and security (password, email, close
 every session). Every
 handler re-checks the session and acts only on the signed-in user's own company."""
 
@@ -16,6 +16,7 @@ from compraagil.plans.table import get_plan
 from compraagil.telegram import linking
 from compraagil_web import routes
 from compraagil_web.api_keys_state import ApiKeysState
+from compraagil_web.billing_state import BillingState
 from compraagil_web.components.account_cards import (
     ROLE_LABELS,
     invitation_card,
@@ -27,6 +28,7 @@ from compraagil_web.components.account_cards import (
 )
 from compraagil_web.components.account_ui import error_message, field
 from compraagil_web.components.api_keys_card import api_keys_card
+from compraagil_web.components.billing_card import billing_card
 from compraagil_web.components.layout import page
 from compraagil_web.components.submit_button import submit_button
 from compraagil_web.core_calls import CoreCalls
@@ -354,7 +356,11 @@ def _company_card() -> rx.Component:
     )  # fmt: skip
 
 
-@rx.page(route=routes.ACCOUNT, title="Cuenta · CompraAgil", on_load=[AccountState.load, ApiKeysState.load])
+@rx.page(
+    route=routes.ACCOUNT,
+    title="Cuenta · CompraAgil",
+    on_load=[AccountState.load, BillingState.load, ApiKeysState.load],
+)
 def account_page() -> rx.Component:
     return page(
         rx.cond(
@@ -369,7 +375,7 @@ def account_page() -> rx.Component:
                 rx.cond((AccountState.section == "") & (AccountState.error != ""), error_message(AccountState.error, id="account-error")),
                 invitation_card(AccountState),
                 rx.grid(
-                    rx.vstack(plan_card(AccountState), members_card(AccountState), api_keys_card(), spacing="4", width="100%"),
+                    rx.vstack(plan_card(AccountState), billing_card(AccountState.is_owner), members_card(AccountState), api_keys_card(), spacing="4", width="100%"),
                     rx.vstack(_company_card(), telegram_card(AccountState), security_card(AccountState), spacing="4", width="100%"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="4",

@@ -16,7 +16,7 @@ from compraagil.pipeline.logic import STATUSES
 from compraagil.pipeline.service import Card
 from compraagil.pricing.service import PriceAnalysis, PriceQuery, metered_price_analysis
 from compraagil.results.service import WINDOWS, my_results
-from compraagil.search.query import MAX_PAGE, SearchQuery, Sort, validated
+from compraagil.search.query import MAX_ID, MAX_PAGE, SearchQuery, Sort, validated
 from compraagil.search.service import TenderHit, search_tenders
 from compraagil.tenders.service import TenderDetail, get_tender
 from compraagil_web.rest import cursor
@@ -101,7 +101,7 @@ def search(
     open_only: Annotated[bool, Query(description="Solo las abiertas a cotizar")] = False,
     state: Annotated[list[str], Query(description="Estados, p. ej. `publicada`, `cerrada`")] = [],  # noqa: B006
     region: Annotated[int | None, Query(ge=1, le=16)] = None,
-    buyer_id: int | None = None,
+    buyer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     min_amount: Annotated[int | None, Query(ge=0)] = None,
     max_amount: Annotated[int | None, Query(ge=0)] = None,
     closes_within_days: Annotated[int | None, Query(ge=0, le=365)] = None,
@@ -142,7 +142,7 @@ def prices(
         str, Query(min_length=3, max_length=200, description="El producto, como lo escribiría un comprador")
     ],
     region: Annotated[int | None, Query(ge=1, le=16)] = None,
-    buyer_id: int | None = None,
+    buyer_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     months: Annotated[int, Query(ge=1, le=60)] = 24,
     narrow: Annotated[bool, Query(description="Cifras solo del organismo y la región dados")] = True,
 ) -> PriceAnalysis:
@@ -155,7 +155,7 @@ def prices(
 
 
 @router.get("/buyers/{buyer_id}", summary="Perfil de un organismo", tags=["Organismos y proveedores"])
-def buyer(caller: CallerDep, buyer_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> BuyerProfile:
+def buyer(caller: CallerDep, buyer_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> BuyerProfile:
     with session_scope() as session:
         return buyer_profile(session=session, buyer_id=buyer_id, today=datetime.now(SANTIAGO).date())
 

@@ -98,9 +98,13 @@ def start_product(data_dir: Path, log_path: Path, telegram_api_url: str | None =
         WEB_PORT=str(port),
         EMBEDDED_REDIS_PORT=str(redis_port),
         DEV_SMTP_PORT=str(free_port()),
+        DEV_PAYMENTS_PORT=str(free_port()),
         PUBLIC_URL=f"http://localhost:{port}",
     )
-    for variable in ("DATABASE_URL", "REDIS_URL", "SMTP_URL", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
+    for variable in (
+        "DATABASE_URL", "REDIS_URL", "SMTP_URL", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
+        "FLOW_API_KEY", "FLOW_SECRET_KEY", "FLOW_API_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_URL",
+    ):  # fmt: skip
         env.pop(variable, None)
     if telegram_api_url:
         env |= {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram_api_url}
