@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     """The bot's @username (without @), for the «Vincular Telegram» deep link."""
     telegram_api_url: str = "https://api.telegram.org"
     """The Bot API server (a local fake in tests)."""
+    admin_telegram_chat_id: int | None = None
+    """The operators' Telegram chat: Prometheus alerts (through Alertmanager) are sent there."""
+    alertmanager_webhook_token: str | None = None
+    """The bearer token Alertmanager sends to /api/ops/alertmanager (unset: the route answers 404)."""
     telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
     """With it the bot takes updates by webhook (/api/telegram/webhook) instead of polling; Telegram
     accepts 1–256 letters, digits, `_` and `-`."""

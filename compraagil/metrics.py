@@ -4,6 +4,7 @@ The web app answers from several processes (Reflex's backend workers): with PROM
 (set by `make run` and compose for the web app) each process writes its counts to files there and
 /metrics adds them all up."""
 
+import logging
 from collections.abc import Callable
 
 from prometheus_client import (
@@ -18,6 +19,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from compraagil.config import get_settings
+
+log = logging.getLogger(__name__)
 
 MULTIPROCESS_DIR = get_settings().prometheus_multiproc_dir
 if MULTIPROCESS_DIR:
@@ -37,6 +40,9 @@ CACHE_REQUESTS = Counter(
     "Cache lookups by kind and result (hit, miss, skipped)",
     ["kind", "result"],
 )
+QUOTA_REFUSALS = Counter(
+    "compraagil_quota_refusals_total", "Uses a plan refused (limit reached or not included)", ["feature"]
+)
 ALERT_MATCHES = Counter("compraagil_alert_matches_total", "Notices created by alerts matching new tenders")
 ALERT_DELIVERIES = Counter(
     "compraagil_alert_deliveries_total",
@@ -46,8 +52,8 @@ ALERT_DELIVERIES = Counter(
 
 
 class ReadAtScrape:
-    """A gauge family read from a shared store (Redis) when Prometheus scrapes, so it is the same
-    whichever process or machine serves /metrics."""
+    """A gauge family read from a shared store (PostgreSQL, Redis) when Prometheus scrapes, so it is
+    the same whichever process or machine serves /metrics; empty (and logged) when the store is down."""
 
     def __init__(
         self, name: str, documentation: str, labels: list[str], read: Callable[[], dict[tuple, float]]
@@ -56,7 +62,12 @@ class ReadAtScrape:
 
     def collect(self):
         family = GaugeMetricFamily(self._name, self._documentation, labels=self._labels)
-        for values, number in self._read().items():
+        try:
+            figures = self._read()
+        except Exception as error:  # a store down must not take /metrics (and the other figures) with it
+            log.warning("metric not read", extra={"metric": self._name, "error": str(error)})
+            figures = {}
+        for values, number in figures.items():
             family.add_metric(list(values), number)
         yield family
 
@@ -72,6 +83,10 @@ def read_at_scrape(
 ) -> None:
     """Add a gauge family computed by `read` at each scrape (once per name)."""
     _read_at_scrape.setdefault(name, ReadAtScrape(name, documentation, labels, read))
+
+
+def read_at_scrape_names() -> set[str]:
+    return set(_read_at_scrape)
 
 
 class _ThisProcess:

@@ -1,38 +1,31 @@
 """The backend's own routes (FastAPI, mounted around Reflex): /healthz, /metrics, private downloads
 (/api/exports/<id>) and invoices (/api/invoices/<id>), the payment providers' callbacks
 (/api/payments/…), Telegram's webhook (/api/telegram/webhook, queued for the bot), the REST API
-(/api/v1, documented at /api/) and the MCP server (/mcp); security headers on every response (pages included); a core error
+(/api/v1, documented at /api/), the MCP server (/mcp) and Alertmanager's webhook (/api/ops/alertmanager); security headers on every response (pages included); a core error
 raised by any route becomes its HTTP status with `{"error": message}`."""
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from compraagil.backups.service import newest_backup_time
 from compraagil.config import get_settings
 from compraagil.errors import CompraAgilError, TooManyAttempts
 from compraagil.health import check_health
-from compraagil.metrics import read_at_scrape, render
-from compraagil.telegram import updates
+from compraagil.metrics import render
+from compraagil.telegram import admin_alerts, updates
 from compraagil_web import mcp_server
 from compraagil_web.downloads import router as downloads
 from compraagil_web.payment_routes import router as payments
 from compraagil_web.rest import docs_page
 from compraagil_web.rest.app import rest
 from compraagil_web.route_metrics import RouteMetrics
+from compraagil_web.scrape_metrics import register_scrape_metrics
 from compraagil_web.security import SecurityHeaders
-from jobs.queues import queue_figures
 
 api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 api.add_middleware(SecurityHeaders)
 api.add_middleware(RouteMetrics)
-read_at_scrape("compraagil_jobs", "Background jobs by queue and state", ["queue", "state"], queue_figures)
-read_at_scrape(
-    "compraagil_backup_last_taken_timestamp_seconds",
-    "When the newest backup was taken (its manifest's time)",
-    [],
-    lambda: {(): taken} if (taken := newest_backup_time()) else {},
-)
+register_scrape_metrics()
 api.include_router(downloads)
 api.include_router(payments)
 api.mount("/api/v1", rest)
@@ -81,3 +74,15 @@ def api_documentation() -> HTMLResponse:
             burst=settings.api_burst,
         )
     )
+
+
+@api.post("/api/ops/alertmanager")
+async def alertmanager(request: Request) -> JSONResponse:
+    """Alertmanager's webhook (bearer token): the alerts go to the operators' Telegram chat."""
+    admin_alerts.check_token(request.headers.get("Authorization"))
+    try:
+        payload = await request.json()
+    except ValueError:
+        payload = None
+    sent = await run_in_threadpool(admin_alerts.forward, payload if isinstance(payload, dict) else {})
+    return JSONResponse({"sent": sent})

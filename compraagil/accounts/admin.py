@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from compraagil.errors import Forbidden, InvalidInput, NotFound
-from compraagil.models import AuditEntry, Company, UsageCounter, User
+from compraagil.models import AuditEntry, Company, Invoice, UsageCounter, User
+from compraagil.payments.invoices import issue_credit_note
 from compraagil.plans.quotas import period_start
 from compraagil.plans.table import Feature, Kind, get_plan
 
@@ -140,3 +141,27 @@ def audit_log(*, session: Session, user_id: int, limit: int = 50) -> list[AuditR
         AuditRow(e.at, email or "—", e.action, f"{e.target_type} {e.target_id}", e.before, e.after, e.reason)
         for e, email in rows
     ]
+
+
+def credit_note(*, session: Session, user_id: int, kind: str, number: int, reason: str) -> int:
+    """A nota de crédito cancelling boleta or factura N° `number` (staff only, reason required,
+    audited); its number. The money goes back through Flow's or Stripe's own panel."""
+    require_staff(session=session, user_id=user_id)
+    if len(reason.strip()) < 3:
+        raise InvalidInput(
+            "Escribe el motivo de la nota de crédito (por ejemplo «reembolso pedido el 12-03»)."
+        )
+    invoice_id = session.execute(
+        select(Invoice.id).where(Invoice.kind == kind, Invoice.number == number)
+    ).scalar_one_or_none()
+    if invoice_id is None:
+        raise NotFound(f"No existe la {kind} N° {number}.")
+    note = issue_credit_note(session, invoice_id=invoice_id, reason=reason)
+    session.add(
+        AuditEntry(
+            actor_user_id=user_id, action="credit_note", target_type="company", target_id=note.company_id,
+            before={"document": f"{kind} {number}"}, after={"nota_credito": note.number}, reason=reason.strip()[:500],
+        )
+    )  # fmt: skip
+    session.flush()
+    return note.number

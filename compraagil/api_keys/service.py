@@ -12,7 +12,7 @@ from sqlmodel import Session
 from compraagil.accounts.tokens import hash_token
 from compraagil.errors import Forbidden, InvalidInput, NotFound, QuotaExceeded, Unauthorized
 from compraagil.models import ApiKey, Company, User
-from compraagil.plans.quotas import require_included, upgrade_message
+from compraagil.plans.quotas import refused, require_included
 from compraagil.plans.table import Feature, get_plan
 
 KEY_START = "ca_"
@@ -149,7 +149,7 @@ def authenticate(*, session: Session, token: str) -> Caller:
         raise Forbidden("Quien creó esta clave ya no pertenece a la empresa: crea otra en Cuenta.")
     plan = get_plan(row.plan)
     if plan.limit(Feature.API) == 0:
-        raise QuotaExceeded(upgrade_message(plan, Feature.API, used_up=False))
+        raise refused(row.company_id, plan, Feature.API, used_up=False)
     now = datetime.now(UTC)
     if row.last_used_at is None or row.last_used_at < now - timedelta(seconds=TOUCH_EVERY_SECONDS):
         session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))

@@ -155,3 +155,15 @@ class AuditEntry(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=Column(JSONB))
     after: dict | None = Field(default=None, sa_column=Column(JSONB))
     reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class QuotaRefusal(SQLModel, table=True):
+    """How often a company's plan refused a feature on a Santiago day."""
+
+    __tablename__ = "quota_refusals"
+
+    company_id: int = Field(sa_column=Column(Integer, primary_key=True))
+    """No foreign key: see migration 0016."""
+    feature: str = Field(sa_column=Column(Text, primary_key=True))
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    times: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default=text("1")))

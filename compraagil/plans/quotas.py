@@ -14,9 +14,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from compraagil.db import get_engine
 from compraagil.errors import CompraAgilError, NotFound, QuotaExceeded
+from compraagil.metrics import QUOTA_REFUSALS
 from compraagil.models import Company, UsageCounter
 from compraagil.plans.table import (
     FEATURES,
@@ -56,6 +59,29 @@ def period_start(kind: Kind, now: datetime) -> date:
     return local.replace(day=1) if kind is Kind.MONTHLY else local
 
 
+_REFUSED = text(
+    """
+    INSERT INTO quota_refusals (company_id, feature, day) VALUES (:company_id, :feature, :day)
+    ON CONFLICT (company_id, feature, day) DO UPDATE SET times = quota_refusals.times + 1
+    """
+)
+
+
+def refused(company_id: int, plan: Plan, feature: Feature, *, used_up: bool) -> QuotaExceeded:
+    """The refusal to raise, counted first (in its own transaction: the caller's work is rolled back)."""
+    QUOTA_REFUSALS.labels(feature.value).inc()
+    try:
+        with get_engine().begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '2s'"))
+            conn.execute(
+                _REFUSED,
+                {"company_id": company_id, "feature": feature.value, "day": datetime.now(SANTIAGO).date()},
+            )
+    except SQLAlchemyError as error:
+        log.warning("quota refusal not recorded", extra={"error": str(error)})
+    return QuotaExceeded(upgrade_message(plan, feature, used_up=used_up))
+
+
 def upgrade_message(plan: Plan, feature: Feature, *, used_up: bool) -> str:
     """Spanish: what the plan does not give, and what the next plan gives, with its price."""
     info = FEATURES[feature]
@@ -87,7 +113,7 @@ def consume(
     plan = _plan_of(session, company_id)
     limit = plan.limit(feature)
     if limit == 0:
-        raise QuotaExceeded(upgrade_message(plan, feature, used_up=False))
+        raise refused(company_id, plan, feature, used_up=False)
     used = session.execute(
         _CONSUME,
         {
@@ -99,7 +125,7 @@ def consume(
     ).scalar_one_or_none()
     session.commit()
     if used is None:
-        raise QuotaExceeded(upgrade_message(plan, feature, used_up=True))
+        raise refused(company_id, plan, feature, used_up=True)
     return None if limit is None else limit - used
 
 
@@ -141,7 +167,7 @@ def require_included(*, session: Session, company_id: int, feature: Feature) -> 
     """QuotaExceeded unless the company's plan includes the feature."""
     plan = _plan_of(session, company_id)
     if plan.limit(feature) == 0:
-        raise QuotaExceeded(upgrade_message(plan, feature, used_up=False))
+        raise refused(company_id, plan, feature, used_up=False)
 
 
 def require_below_cap(*, session: Session, company_id: int, feature: Feature, current: int) -> None:
@@ -149,9 +175,9 @@ def require_below_cap(*, session: Session, company_id: int, feature: Feature, cu
     plan = _plan_of(session, company_id)
     limit = plan.limit(feature)
     if limit == 0:
-        raise QuotaExceeded(upgrade_message(plan, feature, used_up=False))
+        raise refused(company_id, plan, feature, used_up=False)
     if limit is not None and current >= limit:
-        raise QuotaExceeded(upgrade_message(plan, feature, used_up=True))
+        raise refused(company_id, plan, feature, used_up=True)
 
 
 def cap_of(*, session: Session, company_id: int, feature: Feature) -> int | None:

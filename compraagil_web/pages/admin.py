@@ -1,12 +1,15 @@
-"""Admin (staff only): users, companies with plan and today's usage, plan changes with a reason,
-and the audit log of those changes."""
+"""Admin (staff only): the business in figures, users, companies with plan and today's usage, plan
+changes and notas de crédito with a reason, and the audit log of those changes."""
 
 import dataclasses
+from datetime import UTC, datetime
 
 import reflex as rx
 
 from compraagil.accounts import admin
 from compraagil.chile.dates import format_datetime
+from compraagil.chile.money import format_clp
+from compraagil.payments.business import BusinessFigures, business_figures
 from compraagil.plans.table import PLANS
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, ok_message
@@ -43,12 +46,50 @@ class AuditRow:
     reason: str
 
 
+@dataclasses.dataclass
+class FigureRow:
+    label: str
+    value: str
+
+
 def _overview(session, user_id: int) -> tuple:
     return (
         admin.list_companies(session=session, user_id=user_id),
         admin.list_users(session=session, user_id=user_id),
         admin.audit_log(session=session, user_id=user_id),
+        business_figures(session=session, now=datetime.now(UTC)),
     )
+
+
+def _figure_rows(figures: BusinessFigures) -> list[FigureRow]:
+    by_plan = ", ".join(
+        f"{PLANS[plan].name} {format_clp(amount)}" for plan, amount in sorted(figures.mrr_by_plan.items())
+    )
+    running = sum(figures.subscriptions_by_plan.values())
+    return [
+        FigureRow(
+            "Ingreso mensual recurrente (IVA incluido)",
+            f"{format_clp(figures.mrr)}" + (f" · {by_plan}" if by_plan else ""),
+        ),
+        FigureRow(
+            "Suscripciones pagadas",
+            f"{running} ({figures.past_due} con pago pendiente, {figures.ending} terminan este período)",
+        ),
+        FigureRow(
+            "Últimos 30 días",
+            f"{figures.new} nuevas · {figures.ended} terminadas · {figures.failed_payments} pagos fallidos",
+        ),
+        FigureRow(
+            "Conversión tras un límite del plan (30 días)",
+            f"{figures.converted_companies} de {figures.refused_companies} empresas pagaron ({figures.conversion:.0%})",
+        ),
+    ]
+
+
+def _change_text(entry) -> str:
+    if entry.action == "credit_note":
+        return f"{entry.target}: nota de crédito N° {(entry.after or {}).get('nota_credito')} anula {(entry.before or {}).get('document')}"
+    return f"{entry.target}: {(entry.before or {}).get('plan')} → {(entry.after or {}).get('plan')}"
 
 
 class AdminState(CoreCalls, rx.State):
@@ -56,6 +97,7 @@ class AdminState(CoreCalls, rx.State):
     companies: list[CompanyRow] = []
     users: list[UserRow] = []
     audit: list[AuditRow] = []
+    figures: list[FigureRow] = []
     notice: str = ""
 
     async def _refresh(self, user_id: int) -> None:
@@ -63,7 +105,8 @@ class AdminState(CoreCalls, rx.State):
         self.allowed = loaded is not None
         if loaded is None:
             return
-        companies, users, audit = loaded
+        companies, users, audit, figures = loaded
+        self.figures = _figure_rows(figures)
         self.companies = [
             CompanyRow(
                 str(c.id),
@@ -89,7 +132,7 @@ class AdminState(CoreCalls, rx.State):
             AuditRow(
                 format_datetime(a.at),
                 a.actor,
-                f"{a.target}: {(a.before or {}).get('plan')} → {(a.after or {}).get('plan')}",
+                _change_text(a),
                 a.reason,
             )
             for a in audit
@@ -126,6 +169,32 @@ class AdminState(CoreCalls, rx.State):
             await self._refresh(user.user_id)
             self.notice = f"La empresa #{company} quedó en el plan {PLANS[plan].name}."
 
+    @rx.event
+    async def credit_note(self, form: dict):
+        self.notice, self.error = "", ""
+        user = await signed_in_user(self)
+        if user is None:
+            yield to_login(self)
+            return
+        kind, number, reason = (
+            str(form.get("kind", "")),
+            str(form.get("number", "")),
+            str(form.get("reason", "")),
+        )
+        if not number.isdigit():
+            self.error = "Escribe el número del documento."
+            return
+        made = await self._call(
+            lambda session: admin.credit_note(
+                session=session, user_id=user.user_id, kind=kind, number=int(number), reason=reason
+            )
+        )
+        if made is not None:
+            await self._refresh(user.user_id)
+            self.notice = (
+                f"Nota de crédito N° {made} emitida. Devuelve el dinero desde el panel de Flow o Stripe."
+            )
+
 
 def _select(name: str, options, label: str) -> rx.Component:
     return rx.el.select(
@@ -161,6 +230,32 @@ def _plan_form() -> rx.Component:
     )  # fmt: skip
 
 
+def _credit_note_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Nota de crédito (reembolso)", size="4"),
+                rx.flex(
+                    _select("kind", [rx.el.option("Boleta", value="boleta"), rx.el.option("Factura", value="factura")], "Documento"),
+                    rx.input(name="number", placeholder="N°", aria_label="Número", required=True, width="90px"),
+                    rx.input(name="reason", placeholder="Motivo", aria_label="Motivo de la nota", required=True, flex="1", min_width="200px"),
+                    submit_button("Emitir nota de crédito", id="admin-credit-note", color_scheme="red", variant="soft"),
+                    gap="2",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                rx.text("Anula el documento completo. El plan se cambia arriba si corresponde.", size="1", color_scheme="gray"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AdminState.credit_note,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
 def _table(headers: list[str], rows, cells) -> rx.Component:
     return rx.box(
         rx.table.root(
@@ -185,7 +280,9 @@ def admin_page() -> rx.Component:
                 AdminState.allowed,
                 rx.vstack(
                     rx.heading("Admin", size="7"),
+                    _table(["Negocio", ""], AdminState.figures, lambda f: [f.label, f.value]),
                     _plan_form(),
+                    _credit_note_form(),
                     rx.heading("Empresas", size="4"),
                     _table(["#", "Empresa", "RUT", "Plan", "Usuarios", "Análisis hoy"], AdminState.companies, lambda c: [c.id, c.name, c.rut, c.plan, c.members, c.today]),
                     rx.heading("Usuarios", size="4"),

@@ -11,14 +11,19 @@ import httpx
 import pytest
 from sqlalchemy import select, text
 
+from compraagil.accounts import admin
 from compraagil.accounts.companies import update_company
+from compraagil.accounts.service import set_staff
 from compraagil.db import session_scope
-from compraagil.errors import InvalidInput
+from compraagil.errors import Forbidden, InvalidInput, QuotaExceeded
 from compraagil.mail.devserver import read_messages
 from compraagil.models import Company, Invoice, Payment, Subscription
 from compraagil.payments import billing, checkout, subscriptions
+from compraagil.payments.business import business_figures
 from compraagil.payments.devstripe import signature_header
 from compraagil.payments.periodic import run_due
+from compraagil.plans.quotas import require_included
+from compraagil.plans.table import Feature
 from tests.factories import account
 from tests.integration.payments_world import payments_world
 
@@ -240,3 +245,37 @@ def test_a_company_with_billing_details_gets_a_factura(world):
     world.payments.flow.pay(token(pay_url(user_id, company_id, "PYME")))
     (factura,) = state(company_id)[2]
     assert (factura.kind, factura.buyer_rut, factura.buyer_giro) == ("factura", "76.086.428-5", "Ferretería")
+
+
+def test_business_figures_conversion_after_a_refusal_and_a_credit_note(world):
+    pyme_user, pyme = account("pyme@ejemplo.cl", plan="FREE")
+    with session_scope() as session, pytest.raises(QuotaExceeded):
+        require_included(session=session, company_id=pyme, feature=Feature.API)
+    world.payments.flow.pay(token(pay_url(pyme_user, pyme, "PYME")))
+    card_user, card = account("tarjeta@ejemplo.cl", plan="FREE")
+    stripe_url = pay_url(card_user, card, "EMPRENDEDOR", "stripe")
+    world.payments.stripe.complete(urlsplit(stripe_url).path.rsplit("/", 1)[1])
+    with session_scope() as session:
+        figures = business_figures(session=session, now=datetime.now(UTC))
+    assert figures.mrr_by_plan == {"PYME": 9990, "EMPRENDEDOR": 4990} and figures.new == 2
+    assert (figures.refused_companies, figures.converted_companies) == (1, 1)
+    metrics = httpx.get(world.base_url + "/metrics").text
+    assert 'compraagil_mrr_clp{plan="PYME"} 9990.0' in metrics
+    assert 'compraagil_business_30d{figure="converted_companies"} 1.0' in metrics
+
+    staff, _ = account("staff@compraagil.cl", plan="FREE")
+    with session_scope() as session:
+        set_staff(session=session, email="staff@compraagil.cl", staff=True)
+    with session_scope() as session:
+        assert (
+            admin.credit_note(
+                session=session, user_id=staff, kind="boleta", number=1, reason="reembolso pedido"
+            )
+            == 1
+        )
+    with session_scope() as session, pytest.raises(InvalidInput, match="ya tiene una nota de crédito"):
+        admin.credit_note(session=session, user_id=staff, kind="boleta", number=1, reason="otra vez")
+    with session_scope() as session, pytest.raises(Forbidden):
+        admin.credit_note(session=session, user_id=pyme_user, kind="boleta", number=2, reason="me lo merezco")
+    notes = [doc for doc in state(pyme)[2] if doc.kind == "nota_credito"]
+    assert len(notes) == 1 and notes[0].total_clp == 9990 and "Anula boleta N° 1" in notes[0].description

@@ -14,7 +14,7 @@ APP_SERVICES = ("migrate", "web", "worker", "scheduler", "bot")
 
 
 def test_every_service_is_there():
-    assert set(SERVICES) == {"postgres", "redis", "prometheus", "grafana", *APP_SERVICES}
+    assert set(SERVICES) == {"postgres", "redis", "prometheus", "alertmanager", "grafana", *APP_SERVICES}
     assert SERVICES["postgres"]["image"].startswith("pgvector/pgvector:")
     assert "--appendonly" in SERVICES["redis"]["command"]
 

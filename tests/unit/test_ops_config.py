@@ -8,16 +8,16 @@ import yaml
 
 from compraagil import metrics
 from compraagil.config import PROJECT_ROOT
+from compraagil_web.scrape_metrics import register_scrape_metrics
 
 OPS = PROJECT_ROOT / "ops"
 NAMED = re.compile(r"\bcompraagil_[a-z_]+")
 HISTOGRAM_SUFFIXES = ("_bucket", "_count", "_sum")
-READ_AT_SCRAPE = {"compraagil_jobs", "compraagil_backup_last_taken_timestamp_seconds"}
-"""Registered by the web app at start (compraagil_web/api.py)."""
 
 
 def exposed() -> set[str]:
-    names = set(READ_AT_SCRAPE)
+    register_scrape_metrics()
+    names = metrics.read_at_scrape_names()
     for value in vars(metrics).values():
         name = getattr(value, "_name", None)
         if isinstance(name, str) and name.startswith("compraagil_"):
@@ -60,3 +60,17 @@ def test_prometheus_scrapes_the_web_app_and_loads_the_rules():
         "BackupTooOld",
         "WebAppDown",
     } <= names
+
+
+def test_prometheus_alerts_go_through_alertmanager_to_the_web_apps_route():
+    prometheus = yaml.safe_load((OPS / "prometheus" / "prometheus.yml").read_text())
+    assert prometheus["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == ["alertmanager:9093"]
+    alertmanager = yaml.safe_load((OPS / "alertmanager" / "alertmanager.yml").read_text())
+    (receiver,) = alertmanager["receivers"]
+    (hook,) = receiver["webhook_configs"]
+    assert alertmanager["route"]["receiver"] == receiver["name"] and hook["send_resolved"]
+    assert hook["url"] == "http://web:3000/api/ops/alertmanager"
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    secret = hook["http_config"]["authorization"]["credentials_file"].rsplit("/", 1)[1]
+    assert secret in compose["services"]["alertmanager"]["secrets"]
+    assert compose["secrets"][secret] == {"environment": "ALERTMANAGER_WEBHOOK_TOKEN"}
