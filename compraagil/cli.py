@@ -237,6 +237,16 @@ def _users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_win_model(args: argparse.Namespace) -> int:
+    from compraagil.scoring.training import report, train_and_keep
+
+    row = train_and_keep()
+    print(f"modelo de probabilidad de ganar {row.version} ({row.path})")
+    for line in report(row.metrics):
+        print(line)
+    return 0
+
+
 def _subscriptions(args: argparse.Namespace) -> int:
     from compraagil.payments.periodic import run_due
 
@@ -306,6 +316,11 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--company", default="", help="create: the company's name")
     users.add_argument("--staff", action="store_true", help="create: as staff")
     command(
+        "train-win-model",
+        _train_win_model,
+        "train and evaluate the win model on a time split (the newest 3 months are the test), and use it",
+    )
+    command(
         "subscriptions",
         _subscriptions,
         "end, put in grace and remind the subscriptions due now (the scheduler does it every minute)",
@@ -327,6 +342,7 @@ DATABASE_COMMANDS = frozenset(
         "users",
         "embed",
         "subscriptions",
+        "train-win-model",
     }
 )
 """Commands that use the database: its schema is brought up to date before they run."""

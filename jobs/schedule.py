@@ -58,6 +58,8 @@ def periodic_jobs() -> list[PeriodicJob]:
         ),
         PeriodicJob(PREFIX + "nightly-backup", "0 6 * * *", "jobs.tasks.backups.nightly_backup"),
         PeriodicJob(PREFIX + "embed-tenders", "*/5 * * * *", "jobs.tasks.ml.embed_tenders", queues.ML),
+        PeriodicJob(PREFIX + "win-model-ensure", "*/5 * * * *", "jobs.tasks.ml.ensure_win_model", queues.ML),
+        PeriodicJob(PREFIX + "win-model", "30 5 * * *", "jobs.tasks.ml.keep_win_model_current", queues.ML),
         PeriodicJob(PREFIX + "pipeline-outcomes", "* * * * *", "jobs.tasks.pipeline.apply_pipeline_outcomes"),
         PeriodicJob(PREFIX + "subscriptions", "* * * * *", "jobs.tasks.subscriptions.run_subscriptions"),
         PeriodicJob(

@@ -19,6 +19,7 @@ from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier
 from compraagil.models.imports import ImportReject, ImportRun, SyncState
 from compraagil.models.payments import Invoice, InvoiceNumber, Payment, PaymentEvent, Subscription
 from compraagil.models.pipeline import PipelineItem
+from compraagil.models.scoring import WinBuyerStats, WinModel, WinPairStats, WinSupplierStats
 from compraagil.models.telegram import TelegramLink
 
 __all__ = [
@@ -48,6 +49,10 @@ __all__ = [
     "Subscription",
     "Invoice",
     "InvoiceNumber",
+    "WinModel",
+    "WinSupplierStats",
+    "WinPairStats",
+    "WinBuyerStats",
     "Alert",
     "AlertNotice",
     "AlertDelivery",

@@ -163,6 +163,11 @@ def _give_back(session: Session, company_id: int, feature: Feature, now: datetim
         log.warning("could not give a use back", extra={"feature": feature.value, "error": str(error)})
 
 
+def includes(*, session: Session, company_id: int, feature: Feature) -> bool:
+    """Whether the company's plan includes the feature (asking is not a refusal: nothing is counted)."""
+    return _plan_of(session, company_id).limit(feature) != 0
+
+
 def require_included(*, session: Session, company_id: int, feature: Feature) -> None:
     """QuotaExceeded unless the company's plan includes the feature."""
     plan = _plan_of(session, company_id)

@@ -1,11 +1,16 @@
 """ML jobs: tenders' embeddings kept current after every import, and every few minutes for imports
-made where no worker steps run (the CLI)."""
+made where no worker steps run (the CLI); the win model trained each month (or when missing) and
+the history it scores with refreshed after every import."""
+
+from sqlalchemy import select
 
 from compraagil import after_import
 from compraagil.db import session_scope
 from compraagil.embeddings.providers import get_embedder
 from compraagil.embeddings.store import count_pending, embed_pending
 from compraagil.ingest.runs import ImportCounts
+from compraagil.models import WinModel
+from compraagil.scoring.training import due, refresh_context, train_and_keep
 from jobs.queues import ML, enqueue_with_retry
 
 JOB_LIMIT = 512
@@ -25,9 +30,31 @@ def embed_tenders() -> str:
     return f"{done} Compras Ágiles con embedding nuevo ({embedder.model}); faltan {more}"
 
 
+def keep_win_model_current() -> str:
+    """Train a new win model when none is a month old; otherwise refresh the history it scores with."""
+    with session_scope() as session:
+        model_due, _ = due(session)
+    if model_due:
+        row = train_and_keep()
+        return f"modelo de probabilidad {row.version}: AUC {row.metrics['auc']:.3f}"
+    refresh_context()
+    return "historial del modelo de probabilidad actualizado"
+
+
+def ensure_win_model() -> str:
+    """Every few minutes: only when there is no model yet, or its history snapshot is empty."""
+    with session_scope() as session:
+        model_due, empty = due(session)
+        never = session.execute(select(WinModel.version).limit(1)).first() is None
+    if never or empty:
+        return keep_win_model_current()
+    return "nada que hacer"
+
+
 def embed_after_import(counts: ImportCounts) -> None:
-    """The «after import» step: enqueue the embedding (it runs on the `ml` queue)."""
+    """The «after import» step: enqueue the embedding and the win model's history (the `ml` queue)."""
     enqueue_with_retry("jobs.tasks.ml.embed_tenders", ML)
+    enqueue_with_retry("jobs.tasks.ml.keep_win_model_current", ML)
 
 
 def register_after_import() -> None:

@@ -8,16 +8,20 @@ from sqlalchemy.engine import make_url
 from compraagil.db import get_engine, libpq_url
 from compraagil.redis_client import get_redis
 
-TABLES = "quota_refusals, invoices, payment_events, subscriptions, payments, api_keys, exports, alert_run_checks, alert_deliveries, alert_notices, alerts, pipeline_items, import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state, audit_log, usage_counters, invitations, user_tokens, user_sessions, users, companies"
+TABLES = "win_models, win_supplier_stats, win_pair_stats, win_buyer_stats, quota_refusals, invoices, payment_events, subscriptions, payments, api_keys, exports, alert_run_checks, alert_deliveries, alert_notices, alerts, pipeline_items, import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state, audit_log, usage_counters, invitations, user_tokens, user_sessions, users, companies"
+
+
+def empty_everything() -> None:
+    with get_engine().begin() as conn:
+        conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        conn.execute(text("UPDATE invoice_numbers SET last = 0"))
+    get_redis().flushdb()
 
 
 @pytest.fixture(autouse=True)
 def clean_state(services):
     yield
-    with get_engine().begin() as conn:
-        conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
-        conn.execute(text("UPDATE invoice_numbers SET last = 0"))
-    get_redis().flushdb()
+    empty_everything()
 
 
 @pytest.fixture

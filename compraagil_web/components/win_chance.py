@@ -1,0 +1,143 @@
+"""«Probabilidad de ganar» on a tender's page (PYME and up): the chance at the suggested total, its
+curve against the total, the totals for 50 % and 70 %, the main reasons and the model's version.
+Loaded after the page, on its own."""
+
+import dataclasses
+from urllib.parse import unquote
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from compraagil.chile.money import format_clp
+from compraagil.scoring.service import WinChance, win_chance
+from compraagil_web import routes
+from compraagil_web.components.price_charts import ACCENT, GRID, LAYOUT
+from compraagil_web.core_calls import CoreCalls
+from compraagil_web.state import signed_in_user
+
+
+@dataclasses.dataclass
+class ReasonRow:
+    label: str
+    points: str
+    positive: bool
+
+
+def curve_figure(chance: WinChance) -> go.Figure:
+    totals = [total for total, _ in chance.curve]
+    figure = go.Figure(
+        go.Scatter(
+            x=totals, y=[100 * p for _, p in chance.curve], mode="lines+markers", line_color=ACCENT,
+            hovertemplate="$%{x:,.0f}: %{y:.0f} %<extra></extra>", name="Probabilidad",
+        )
+    )  # fmt: skip
+    figure.add_vline(x=chance.total_clp, line_color=ACCENT, line_dash="dash")
+    figure.update_layout(
+        title={"text": "Probabilidad de ganar según tu total", "x": 0, "font": {"size": 14}},
+        xaxis={"title": "Total de tu cotización (CLP)", "tickprefix": "$", "tickformat": ",.0f", **GRID},
+        yaxis={"title": "Probabilidad (%)", "range": [0, 100], **GRID},
+        showlegend=False,
+        **LAYOUT,
+    )
+    return figure
+
+
+class WinState(CoreCalls, rx.State):
+    shown: bool = False
+    available: bool = False
+    upsell: bool = False
+    message: str = ""
+    probability: str = ""
+    total: str = ""
+    for_50: str = ""
+    for_70: str = ""
+    version: str = ""
+    newcomer: bool = False
+    reasons: list[ReasonRow] = []
+    curve: go.Figure = go.Figure()
+
+    @rx.event
+    async def load(self):
+        self._start()
+        self.shown = False
+        user = await signed_in_user(self)
+        if user is None:
+            self.loading = False
+            return
+        codigo = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+        found = await self._call(
+            lambda session: win_chance(session=session, company_id=user.company_id, codigo=codigo)
+        )
+        if found is None:
+            return
+        self.shown, self.available, self.upsell, self.message = (
+            True,
+            found.available,
+            found.upsell,
+            found.message,
+        )
+        if found.available:
+            self.probability, self.total = f"{round(100 * found.probability)} %", format_clp(found.total_clp)
+            self.for_50 = format_clp(found.total_for_50, missing="no se alcanza")
+            self.for_70 = format_clp(found.total_for_70, missing="no se alcanza")
+            self.version, self.newcomer = found.version, not found.with_history
+            self.reasons = [
+                ReasonRow(r.label, f"{r.points:+.1f} pts".replace(".", ","), r.points > 0)
+                for r in found.reasons
+            ]
+            self.curve = curve_figure(found)
+
+
+def _reason(row: ReasonRow) -> rx.Component:
+    return rx.hstack(
+        rx.badge(row.points, color_scheme=rx.cond(row.positive, "green", "red"), variant="soft"),
+        rx.text(row.label, size="2"),
+        align="center",
+        class_name="win-reason",
+    )
+
+
+def _chance() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(WinState.probability, size="8", id="win-probability"),
+            rx.text("de ganar con un total de ", rx.text.strong(WinState.total), " (la cotización sugerida)", size="2"),
+            align="end", wrap="wrap",
+        ),
+        rx.text("Para 50 %: hasta ", rx.text.strong(WinState.for_50), " · para 70 %: hasta ", rx.text.strong(WinState.for_70), size="2", id="win-targets"),
+        rx.plotly(data=WinState.curve, width="100%", height="300px"),
+        rx.text("Por qué (puntos que suma o resta cada factor frente a una cotización típica):", size="2", weight="medium"),
+        rx.vstack(rx.foreach(WinState.reasons, _reason), spacing="1", id="win-reasons"),
+        rx.cond(WinState.newcomer, rx.text("Tu RUT aún no tiene cotizaciones en el historial: te evaluamos como proveedor nuevo. Agrégalo en Cuenta.", size="1", color_scheme="gray")),
+        rx.text("Modelo ", WinState.version, " · se reentrena cada mes con las Compras Ágiles cerradas.", size="1", color_scheme="gray", id="win-version"),
+        spacing="2",
+        width="100%",
+    )  # fmt: skip
+
+
+def win_section() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            WinState.shown,
+            rx.card(
+                rx.vstack(
+                    rx.heading("Probabilidad de ganar", size="4"),
+                    rx.cond(
+                        WinState.available,
+                        _chance(),
+                        rx.cond(
+                            WinState.upsell,
+                            rx.hstack(rx.text(WinState.message, size="2"), rx.link(rx.button("Mejorar plan", size="1"), href=routes.PLANS), wrap="wrap", id="win-upsell"),
+                            rx.text(WinState.message, size="2", color_scheme="gray", id="win-unavailable"),
+                        ),
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
+        on_mount=WinState.load,
+        width="100%",
+        id="win-section",
+    )  # fmt: skip
