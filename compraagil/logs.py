@@ -1,5 +1,5 @@
 """Logging setup: one JSON object per line in production; readable lines (with the same fields as
-`key=value`) for a person at `make run`."""
+`key=value`) for a person at `make run`; the current request id on every line (compraagil/request_ids.py)."""
 
 import logging
 import sys
@@ -7,6 +7,7 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 from compraagil.config import get_settings
+from compraagil.request_ids import RequestIdFilter
 
 
 def configure_logging(service: str) -> None:
@@ -25,6 +26,7 @@ def configure_logging(service: str) -> None:
         handler.setFormatter(
             PlainFormatter(f"%(asctime)s {service:<9} %(levelname)-7s %(message)s", "%H:%M:%S")
         )
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())

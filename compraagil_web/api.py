@@ -16,6 +16,7 @@ from compraagil.telegram import admin_alerts, updates
 from compraagil_web import mcp_server
 from compraagil_web.downloads import router as downloads
 from compraagil_web.payment_routes import router as payments
+from compraagil_web.request_id_middleware import RequestIds
 from compraagil_web.rest import docs_page
 from compraagil_web.rest.app import rest
 from compraagil_web.route_metrics import RouteMetrics
@@ -25,6 +26,7 @@ from compraagil_web.security import SecurityHeaders
 api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 api.add_middleware(SecurityHeaders)
 api.add_middleware(RouteMetrics)
+api.add_middleware(RequestIds)
 register_scrape_metrics()
 api.include_router(downloads)
 api.include_router(payments)

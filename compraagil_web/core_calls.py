@@ -3,12 +3,14 @@ and any failure turned into a Spanish message for the page (the web door's one t
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
 import reflex as rx
 from sqlalchemy.orm import Session
 
+from compraagil import request_ids
 from compraagil.db import is_statement_timeout, session_scope
 from compraagil.errors import CompraAgilError, InvalidInput, NotFound
 
@@ -53,7 +55,8 @@ class CoreCalls(rx.State, mixin=True):
     async def _call(self, work: Callable[[Session], T]) -> T | None:
         """`work(session)` in a worker thread with a session of its own."""
         try:
-            return await asyncio.to_thread(_in_session, work)
+            with request_ids.bound(uuid.uuid4().hex):  # one id per page event, into its logs and jobs
+                return await asyncio.to_thread(_in_session, work)
         except Exception as error:
             self.error, self.retryable = describe(error)
             return None

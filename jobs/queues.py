@@ -7,6 +7,7 @@ from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Callback, Job, JobStatus
 
+from compraagil import request_ids
 from compraagil.redis_client import get_redis
 
 ML = "ml"
@@ -25,15 +26,36 @@ LONG_JOB_TIMEOUT = 3600
 EXPORT_RETRY = Retry(max=2, interval=[5, 30])
 """An export someone is waiting for: tried again soon."""
 EXPORT_TIMEOUT = 600
+REQUEST_ID_META = "request_id"
 PROGRESS_META = "progress"
 """The job meta key where a job a page follows reports its percentage done (0–100)."""
+
+
+class TracedJob(Job):
+    """A job that runs under the request id it was enqueued with (its logs carry it)."""
+
+    def perform(self) -> object:
+        with request_ids.bound(self.meta.get(REQUEST_ID_META)):
+            return super().perform()
+
+
+class TracedQueue(Queue):
+    """A queue whose jobs remember the request id current when they were enqueued."""
+
+    job_class = TracedJob
+
+    def enqueue_call(self, *args, **kwargs) -> Job:
+        request_id = request_ids.current()
+        if request_id:
+            kwargs["meta"] = {**(kwargs.get("meta") or {}), REQUEST_ID_META: request_id}
+        return super().enqueue_call(*args, **kwargs)
 
 
 def get_queue(name: str) -> Queue:
     """The named queue on the configured Redis."""
     if name not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {name!r}; expected one of {', '.join(QUEUE_NAMES)}")
-    return Queue(name, connection=get_redis())
+    return TracedQueue(name, connection=get_redis())
 
 
 def enqueue_with_retry(task: str, queue: str, *args: object) -> Job:

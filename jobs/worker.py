@@ -11,7 +11,7 @@ from rq import Worker
 
 from compraagil.logs import configure_logging
 from compraagil.redis_client import get_redis
-from jobs.queues import QUEUE_NAMES, get_queue
+from jobs.queues import QUEUE_NAMES, TracedJob, TracedQueue, get_queue
 from jobs.tasks import alerts, ml, pipeline
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     ml.register_after_import()
     queues = [get_queue(name.strip()) for name in args.queues.split(",") if name.strip()]
     log.info("worker starting", extra={"queues": [q.name for q in queues]})
-    Worker(queues, connection=get_redis()).work(with_scheduler=True, burst=args.burst)
+    Worker(queues, connection=get_redis(), job_class=TracedJob, queue_class=TracedQueue).work(
+        with_scheduler=True, burst=args.burst
+    )
 
 
 if __name__ == "__main__":
