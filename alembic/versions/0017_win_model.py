@@ -39,6 +39,7 @@ def upgrade() -> None:
             wins         integer NOT NULL,
             PRIMARY KEY (supplier_id, buyer_id)
         );
+        CREATE INDEX win_pair_stats_buyer ON win_pair_stats (buyer_id, quotes DESC);
         CREATE TABLE win_buyer_stats (
             buyer_id     integer PRIMARY KEY,
             avg_quotes   double precision NOT NULL,

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, DateTime, Float, Integer, Text, func
+from sqlalchemy import Column, Date, DateTime, Float, Index, Integer, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -34,6 +34,7 @@ class WinSupplierStats(SQLModel, table=True):
 
 class WinPairStats(SQLModel, table=True):
     __tablename__ = "win_pair_stats"
+    __table_args__ = (Index("win_pair_stats_buyer", "buyer_id", text("quotes DESC")),)
 
     supplier_id: int = Field(sa_column=Column(Integer, primary_key=True))
     buyer_id: int = Field(sa_column=Column(Integer, primary_key=True))

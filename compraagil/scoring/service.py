@@ -6,9 +6,10 @@ as it is, minus the chance with it at a typical quote's value)."""
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import select
 from sqlmodel import Session
 
-from compraagil.models import Company
+from compraagil.models import Company, Supplier, WinPairStats
 from compraagil.plans.quotas import includes, upgrade_message
 from compraagil.plans.table import Feature, get_plan
 from compraagil.pricing.quote_guidance import guide_tender
@@ -20,6 +21,7 @@ from compraagil.tenders.service import get_tender
 MULTIPLIERS = tuple(round(0.6 + 0.05 * step, 2) for step in range(17))
 """The curve's totals, as shares of the base total (60 % … 140 %)."""
 REASONS = 5
+RIVALS = 5
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,13 @@ class Reason:
     label: str
     points: float
     """Percentage points this feature adds (+) or takes (−) against a typical quote's value."""
+
+
+@dataclass(frozen=True)
+class Rival:
+    name: str
+    quotes: int
+    wins: int
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,8 @@ class WinChance:
     """Whether the company's RUT has quotes in the history (without them it is scored as a newcomer)."""
     upsell: bool = False
     """The plan does not include it: `message` says which plan does."""
+    rivals: tuple[Rival, ...] = ()
+    """Who quotes this buyer most (from the snapshot): how often, and how often they won."""
 
 
 def _highest_total_reaching(curve: list[tuple[float, float]], target: float) -> float | None:
@@ -90,7 +101,8 @@ def win_chance(*, session: Session, company_id: int, codigo: str) -> WinChance:
     return WinChance(
         True, "", model.version, float(base), probability, tuple(curve),
         _highest_total_reaching(curve, 0.5), _highest_total_reaching(curve, 0.7),
-        _reasons(model, here[0], probability), supplier_id is not None,
+        _reasons(model, here[0], probability), supplier_id is not None, False,
+        _rivals(session, detail.buyer_id, supplier_id),
     )  # fmt: skip
 
 
@@ -104,3 +116,14 @@ def _reasons(model, row: np.ndarray, probability: float) -> tuple[Reason, ...]:
     effects = [(name, points) for name, points in effects if abs(points) >= 0.5]
     effects.sort(key=lambda item: -abs(item[1]))
     return tuple(Reason(LABELS[name], round(points, 1)) for name, points in effects[:REASONS])
+
+
+def _rivals(session: Session, buyer_id: int, me: int | None) -> tuple[Rival, ...]:
+    rows = session.execute(
+        select(Supplier.name, WinPairStats.quotes, WinPairStats.wins)
+        .join(Supplier, Supplier.id == WinPairStats.supplier_id)
+        .where(WinPairStats.buyer_id == buyer_id, WinPairStats.supplier_id != (me or -1))
+        .order_by(WinPairStats.quotes.desc(), WinPairStats.wins.desc())
+        .limit(RIVALS)
+    ).all()
+    return tuple(Rival(name, quotes, wins) for name, quotes, wins in rows)

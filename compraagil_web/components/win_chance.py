@@ -17,6 +17,12 @@ from compraagil_web.state import signed_in_user
 
 
 @dataclasses.dataclass
+class RivalRow:
+    name: str
+    record: str
+
+
+@dataclasses.dataclass
 class ReasonRow:
     label: str
     points: str
@@ -54,6 +60,7 @@ class WinState(CoreCalls, rx.State):
     version: str = ""
     newcomer: bool = False
     reasons: list[ReasonRow] = []
+    rivals: list[RivalRow] = []
     curve: go.Figure = go.Figure()
 
     @rx.event
@@ -86,6 +93,13 @@ class WinState(CoreCalls, rx.State):
                 for r in found.reasons
             ]
             self.curve = curve_figure(found)
+            self.rivals = [
+                RivalRow(
+                    r.name,
+                    f"{r.quotes} cotizaciones a este organismo, ganó {r.wins} ({r.wins / r.quotes:.0%})",
+                )
+                for r in found.rivals
+            ]
 
 
 def _reason(row: ReasonRow) -> rx.Component:
@@ -108,6 +122,15 @@ def _chance() -> rx.Component:
         rx.plotly(data=WinState.curve, width="100%", height="300px"),
         rx.text("Por qué (puntos que suma o resta cada factor frente a una cotización típica):", size="2", weight="medium"),
         rx.vstack(rx.foreach(WinState.reasons, _reason), spacing="1", id="win-reasons"),
+        rx.cond(
+            WinState.rivals.length() > 0,
+            rx.vstack(
+                rx.text("Quiénes más le cotizan a este organismo:", size="2", weight="medium"),
+                rx.foreach(WinState.rivals, lambda r: rx.text(rx.text.strong(r.name), " · ", r.record, size="2", class_name="win-rival")),
+                spacing="1",
+                id="win-rivals",
+            ),
+        ),
         rx.cond(WinState.newcomer, rx.text("Tu RUT aún no tiene cotizaciones en el historial: te evaluamos como proveedor nuevo. Agrégalo en Cuenta.", size="1", color_scheme="gray")),
         rx.text("Modelo ", WinState.version, " · se reentrena cada mes con las Compras Ágiles cerradas.", size="1", color_scheme="gray", id="win-version"),
         spacing="2",

@@ -238,7 +238,7 @@ def _credit_note_form() -> rx.Component:
                 rx.flex(
                     _select("kind", [rx.el.option("Boleta", value="boleta"), rx.el.option("Factura", value="factura")], "Documento"),
                     rx.input(name="number", placeholder="N°", aria_label="Número", required=True, width="90px"),
-                    rx.input(name="reason", placeholder="Motivo", aria_label="Motivo de la nota", required=True, flex="1", min_width="200px"),
+                    rx.input(name="reason", placeholder="Razón (p. ej. reembolso pedido el 12-03)", aria_label="Razón de la nota de crédito", required=True, flex="1", min_width="200px"),
                     submit_button("Emitir nota de crédito", id="admin-credit-note", color_scheme="red", variant="soft"),
                     gap="2",
                     wrap="wrap",

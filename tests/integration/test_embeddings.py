@@ -84,7 +84,10 @@ def test_a_landed_import_enqueues_the_job_that_embeds_it(services, monkeypatch):
     register_after_import()
     land(NITRILE, LATEX)
     queue = get_queue(ML)
-    assert [job.func_name for job in queue.get_jobs()] == ["jobs.tasks.ml.embed_tenders"]
+    assert [job.func_name for job in queue.get_jobs()] == [
+        "jobs.tasks.ml.embed_tenders",
+        "jobs.tasks.ml.keep_win_model_current",  # the win model's history follows every import too
+    ]
     SimpleWorker([queue], connection=get_redis()).work(burst=True)
     with session_scope() as session:
         assert count_pending(session=session, embedder=LocalEmbedder()) == 0

@@ -106,6 +106,10 @@ def test_trained_model_is_calibrated_kept_and_scores_a_tender(history):
     assert chances[0] >= chances[-1] and len(chances) == 17
     assert chance.reasons and all(reason.label in LABELS.values() for reason in chance.reasons)
     assert all(abs(reason.points) >= 0.5 for reason in chance.reasons)
+    assert chance.rivals and all(0 <= rival.wins <= rival.quotes for rival in chance.rivals)
+    assert [rival.quotes for rival in chance.rivals] == sorted(
+        (rival.quotes for rival in chance.rivals), reverse=True
+    )
 
 
 def test_a_free_plan_is_offered_the_plan_and_nothing_is_counted(history):
