@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from compraagil.accounts.tokens import hash_token
-from compraagil.errors import Forbidden, InvalidInput, NotFound, QuotaExceeded, Unauthorized
+from compraagil.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from compraagil.models import ApiKey, Company, User
-from compraagil.plans.quotas import refused, require_included
+from compraagil.plans.quotas import includes, refused, require_included, upgrade_message
 from compraagil.plans.table import Feature, get_plan
 
 KEY_START = "ca_"
@@ -89,13 +89,12 @@ class KeysOverview(BaseModel):
 
 
 def keys_overview(*, session: Session, company_id: int) -> KeysOverview:
-    try:
-        require_included(session=session, company_id=company_id, feature=Feature.API)
-        message = ""
-    except QuotaExceeded as refusal:
-        message = refusal.message
+    """Showing the card is not a refusal: nothing is counted."""
+    included = includes(session=session, company_id=company_id, feature=Feature.API)
+    plan = get_plan(session.get(Company, company_id).plan)
+    message = "" if included else upgrade_message(plan, Feature.API, used_up=False)
     return KeysOverview(
-        included=not message, upgrade_message=message, keys=list_keys(session=session, company_id=company_id)
+        included=included, upgrade_message=message, keys=list_keys(session=session, company_id=company_id)
     )
 
 

@@ -35,6 +35,14 @@ LABELS = {
 }
 """How each feature is named to a person (Spanish), for the reasons of a prediction."""
 
+
+def label_of(feature: str, value: float) -> str:
+    """The feature's name for a person; a yes/no one says which it is."""
+    if feature == "mipyme" and not value:
+        return "No figurar como MiPyme"
+    return LABELS[feature]
+
+
 PRIOR_WINS, PRIOR_QUOTES = 1.0, 5.0
 """Smoothing of a win rate: a supplier with no history counts as 1 win in 5 quotes (about the market's rate)."""
 

@@ -14,7 +14,7 @@ from compraagil.plans.quotas import includes, upgrade_message
 from compraagil.plans.table import Feature, get_plan
 from compraagil.pricing.quote_guidance import guide_tender
 from compraagil.scoring.context import context_for, features_now
-from compraagil.scoring.features import FEATURES, LABELS
+from compraagil.scoring.features import FEATURES, label_of
 from compraagil.scoring.model import current
 from compraagil.tenders.service import get_tender
 
@@ -107,15 +107,19 @@ def win_chance(*, session: Session, company_id: int, codigo: str) -> WinChance:
 
 
 def _reasons(model, row: np.ndarray, probability: float) -> tuple[Reason, ...]:
-    """Each feature's effect: the chance as is, minus the chance with that feature at the reference."""
+    """Each known feature's effect: the chance as is, minus the chance with that feature at the reference."""
     swapped = np.repeat(row[None, :], len(FEATURES), axis=0)
     for index, reference in enumerate(model.reference):
         swapped[index, index] = reference
     without = model.estimator.predict_proba(swapped)[:, 1]
-    effects = [(FEATURES[i], 100 * (probability - float(without[i]))) for i in range(len(FEATURES))]
-    effects = [(name, points) for name, points in effects if abs(points) >= 0.5]
-    effects.sort(key=lambda item: -abs(item[1]))
-    return tuple(Reason(LABELS[name], round(points, 1)) for name, points in effects[:REASONS])
+    effects = [
+        (FEATURES[i], 100 * (probability - float(without[i])), row[i])
+        for i in range(len(FEATURES))
+        if not np.isnan(row[i])  # a feature we do not know for this quote is no reason
+    ]
+    effects = [effect for effect in effects if abs(effect[1]) >= 0.5]
+    effects.sort(key=lambda effect: -abs(effect[1]))
+    return tuple(Reason(label_of(name, value), round(points, 1)) for name, points, value in effects[:REASONS])
 
 
 def _rivals(session: Session, buyer_id: int, me: int | None) -> tuple[Rival, ...]:

@@ -48,6 +48,14 @@ def curve_figure(chance: WinChance) -> go.Figure:
     return figure
 
 
+def _target(total: float | None) -> str:
+    return f"hasta {format_clp(total)}" if total else "no se alcanza"
+
+
+def _quotes(count: int) -> str:
+    return "1 cotización" if count == 1 else f"{count} cotizaciones"
+
+
 class WinState(CoreCalls, rx.State):
     shown: bool = False
     available: bool = False
@@ -85,8 +93,7 @@ class WinState(CoreCalls, rx.State):
         )
         if found.available:
             self.probability, self.total = f"{round(100 * found.probability)} %", format_clp(found.total_clp)
-            self.for_50 = format_clp(found.total_for_50, missing="no se alcanza")
-            self.for_70 = format_clp(found.total_for_70, missing="no se alcanza")
+            self.for_50, self.for_70 = _target(found.total_for_50), _target(found.total_for_70)
             self.version, self.newcomer = found.version, not found.with_history
             self.reasons = [
                 ReasonRow(r.label, f"{r.points:+.1f} pts".replace(".", ","), r.points > 0)
@@ -118,7 +125,7 @@ def _chance() -> rx.Component:
             rx.text("de ganar con un total de ", rx.text.strong(WinState.total), " (la cotización sugerida)", size="2"),
             align="end", wrap="wrap",
         ),
-        rx.text("Para 50 %: hasta ", rx.text.strong(WinState.for_50), " · para 70 %: hasta ", rx.text.strong(WinState.for_70), size="2", id="win-targets"),
+        rx.text("Para 50 %: ", rx.text.strong(WinState.for_50), " · para 70 %: ", rx.text.strong(WinState.for_70), size="2", id="win-targets"),
         rx.plotly(data=WinState.curve, width="100%", height="300px"),
         rx.text("Por qué (puntos que suma o resta cada factor frente a una cotización típica):", size="2", weight="medium"),
         rx.vstack(rx.foreach(WinState.reasons, _reason), spacing="1", id="win-reasons"),

@@ -23,5 +23,5 @@ def test_the_tender_page_shows_the_chance_its_reasons_and_the_version(product: R
     expect(page.locator("#win-targets")).to_contain_text("Para 50 %")
     expect(page.locator("#win-reasons .win-reason").first).to_be_visible()
     expect(page.locator("#win-version")).to_contain_text(version)
-    expect(page.locator("#win-rivals .win-rival").first).to_contain_text("cotizaciones a este organismo")
+    expect(page.locator("#win-rivals .win-rival").first).to_contain_text(" a este organismo, ganó")
     expect(page.locator("#win-section .js-plotly-plot")).to_be_visible()

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from compraagil.accounts.companies import update_company
-from compraagil.api_keys.service import create_key, list_keys, revoke_key
+from compraagil.api_keys.service import create_key, keys_overview, list_keys, revoke_key
 from compraagil.config import get_settings
 from compraagil.db import session_scope
 from compraagil.errors import QuotaExceeded
@@ -78,6 +78,12 @@ def test_missing_wrong_and_revoked_keys_get_401_in_spanish(client, history):
 
 def test_free_plans_make_no_keys_and_a_downgraded_company_gets_402(client, history):
     free_user, free_company = account("gratis@ejemplo.cl", plan="FREE")
+    with session_scope() as session:
+        shown = keys_overview(session=session, company_id=free_company)
+        assert not shown.included and "Profesional" in shown.upgrade_message
+        assert (
+            session.execute(text("SELECT count(*) FROM quota_refusals")).scalar_one() == 0
+        )  # seeing is no refusal
     with session_scope() as session, pytest.raises(QuotaExceeded, match="Profesional"):
         create_key(session=session, user_id=free_user, company_id=free_company, name="ERP")
     user_id, company_id = account("pro@ejemplo.cl")

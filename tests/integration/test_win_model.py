@@ -13,7 +13,7 @@ from compraagil.db import session_scope
 from compraagil.ingest import demo
 from compraagil.models import Company, QuotaRefusal
 from compraagil.scoring import context
-from compraagil.scoring.features import FEATURES, LABELS, TRAINING_SQL, training_rows
+from compraagil.scoring.features import FEATURES, LABELS, TRAINING_SQL, label_of, training_rows
 from compraagil.scoring.service import win_chance
 from compraagil.scoring.training import train_and_keep
 from tests.factories import account
@@ -104,8 +104,13 @@ def test_trained_model_is_calibrated_kept_and_scores_a_tender(history):
     assert chance.available and chance.version == row.version and 0 < chance.probability < 1
     chances = [p for _, p in chance.curve]
     assert chances[0] >= chances[-1] and len(chances) == 17
-    assert chance.reasons and all(reason.label in LABELS.values() for reason in chance.reasons)
+    assert chance.reasons and all(
+        reason.label in {*LABELS.values(), label_of("mipyme", 0)} for reason in chance.reasons
+    )
     assert all(abs(reason.points) >= 0.5 for reason in chance.reasons)
+    assert LABELS["price_ratio"] not in {
+        reason.label for reason in chance.reasons
+    }  # unknown when scoring: no reason
     assert chance.rivals and all(0 <= rival.wins <= rival.quotes for rival in chance.rivals)
     assert [rival.quotes for rival in chance.rivals] == sorted(
         (rival.quotes for rival in chance.rivals), reverse=True
