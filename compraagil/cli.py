@@ -121,6 +121,8 @@ def _backup(args: argparse.Namespace) -> int:
     print(
         f"respaldo {made.path} · {size} MB · {format_count(rows)} filas · sha256 {made.manifest['sha256'][:12]}…"
     )
+    if made.offsite:
+        print(f"copia fuera de la máquina: {made.offsite}")
     return 0
 
 

@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     subscription_grace_days: int = Field(default=5, ge=0)
     """After a renewal fails, the paid plan is kept this many days before the company goes to FREE."""
     dev_payments_port: int = 8026
+    backup_s3_bucket: str | None = None
+    """With it every backup (dump and manifest) is also copied to this S3-compatible bucket, and the
+    rotation applied there too."""
+    backup_s3_prefix: str = "compraagil/"
+    backup_s3_endpoint_url: str | None = None
+    """An S3-compatible service's address (MinIO, R2, …); unset: Amazon S3."""
+    backup_s3_region: str = "us-east-1"
+    backup_s3_access_key: str | None = None
+    backup_s3_secret_key: str | None = None
     invoice_issuer_name: str = "CompraAgil SpA"
     invoice_issuer_rut: str = "76.543.210-3"
     invoice_issuer_address: str = "Santiago, Chile"

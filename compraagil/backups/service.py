@@ -1,7 +1,7 @@
 """`backup`: pg_dump in custom format (compressed) to `DATA_DIR/backups`, its SHA-256, and a manifest
 with the schema version and every table's row count; then the rotation. `restore`: into an empty
 database only, after checking the file against its manifest, then every table's rows counted
-against it.
+against it. With BACKUP_S3_BUCKET, each backup is also copied off the machine (offsite.py).
 
 The dump and restore programs are the ones of the embedded PostgreSQL wheel (the server's major
 version, also in the production image)."""
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 
+from compraagil.backups import offsite
 from compraagil.backups.rotation import to_keep
 from compraagil.config import get_settings
 from compraagil.errors import ConfigurationError, InvalidInput
@@ -33,6 +34,8 @@ ORDER BY c.relname
 class Backup:
     path: Path
     manifest: dict
+    offsite: str | None = None
+    """Where the off-machine copy is (BACKUP_S3_BUCKET), or None without one."""
 
 
 def _program(name: str) -> str:
@@ -104,7 +107,8 @@ def backup(*, database: str, directory: Path | None = None, now: datetime | None
     }
     path.with_suffix(".json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     rotate(directory=directory, now=now)
-    return Backup(path, manifest)
+    copied = offsite.copy(path, sorted(directory.glob(f"{PREFIX}*.dump"))) if offsite.configured() else None
+    return Backup(path, manifest, copied)
 
 
 def rotate(*, directory: Path, now: datetime) -> list[Path]:

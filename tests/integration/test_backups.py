@@ -2,17 +2,22 @@
 into an empty database → every table's rows and their checksum equal; a damaged file, a manifest
 that lies and a target that is not empty are refused with the reason; the CLI and the nightly job."""
 
+import hashlib
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
+import boto3
 import psycopg
 import pytest
+from moto.server import ThreadedMotoServer
 
 from compraagil.backups.service import backup, restore, table_counts
 from compraagil.config import PROJECT_ROOT, child_environment, get_settings
 from compraagil.db import libpq_url
-from compraagil.errors import InvalidInput
+from compraagil.devservices import free_port
+from compraagil.errors import InvalidInput, Unavailable
 from compraagil.models import User
 from compraagil.pipeline.service import save_tender
 from jobs.tasks.backups import nightly_backup
@@ -92,3 +97,55 @@ def test_the_nightly_job_backs_up_into_the_data_folder(loaded, tmp_path, monkeyp
     assert nightly_backup().startswith("compraagil-")
     [manifest] = (tmp_path / "backups").glob("compraagil-*.json")
     assert json.loads(manifest.read_text())["tables"]["tenders"] == 1
+
+
+@pytest.fixture
+def bucket(monkeypatch):
+    """A local server speaking S3's protocol (moto), with an empty bucket, and the settings for it."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    settings = get_settings()
+    for name, value in {
+        "backup_s3_bucket": "respaldos", "backup_s3_prefix": "compraagil/", "backup_s3_endpoint_url": f"http://{host}:{port}",
+        "backup_s3_access_key": "prueba", "backup_s3_secret_key": "prueba-secreta",
+    }.items():  # fmt: skip
+        monkeypatch.setattr(settings, name, value)
+    client = boto3.client(
+        "s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
+        aws_access_key_id="prueba", aws_secret_access_key="prueba-secreta",
+    )  # fmt: skip
+    client.create_bucket(Bucket="respaldos")
+    yield client
+    server.stop()
+
+
+def test_each_backup_is_copied_off_the_machine_and_rotated_there_too(loaded, bucket, tmp_path):
+    first_day = datetime(2026, 1, 5, 6, tzinfo=UTC)
+    made = backup(database=loaded, directory=tmp_path, now=first_day)
+    assert made.offsite == f"s3://respaldos/compraagil/{made.path.name}"
+    copied = bucket.get_object(Bucket="respaldos", Key=f"compraagil/{made.path.name}")["Body"].read()
+    assert hashlib.sha256(copied).hexdigest() == made.manifest["sha256"]
+    manifest = json.loads(
+        bucket.get_object(Bucket="respaldos", Key=f"compraagil/{made.path.with_suffix('.json').name}")[
+            "Body"
+        ].read()
+    )
+    assert manifest["tables"] == made.manifest["tables"]
+    for day in range(1, 10):  # nine more nightly backups: the rotation keeps 7 daily, 4 weekly, 12 monthly
+        backup(database=loaded, directory=tmp_path, now=first_day + timedelta(days=day))
+    local = sorted(path.name for path in tmp_path.glob("compraagil-*"))
+    remote = sorted(
+        item["Key"].removeprefix("compraagil/")
+        for item in bucket.list_objects_v2(Bucket="respaldos")["Contents"]
+    )
+    assert remote == local and len(local) < 2 * 10  # the rotation deleted some, here and there alike
+
+
+def test_a_bucket_that_cannot_be_written_fails_loudly_and_keeps_the_local_backup(
+    loaded, bucket, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(get_settings(), "backup_s3_bucket", "no-existe")
+    with pytest.raises(Unavailable, match="El respaldo local está en"):
+        backup(database=loaded, directory=tmp_path)
+    assert len(list(tmp_path.glob("compraagil-*.dump"))) == 1
