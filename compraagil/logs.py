@@ -31,6 +31,16 @@ def configure_logging(service: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+    for chatty in ("alembic.runtime.migration", "alembic.runtime.plugins"):
+        logging.getLogger(chatty).addFilter(_AlembicSetupNoise())
+
+
+class _AlembicSetupNoise(logging.Filter):
+    """Alembic's setup lines («Context impl …», «Will assume …», «setup plugin …») say nothing to a
+    person; the migrations it runs («Running upgrade …») still show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage().startswith("Running ")
 
 
 STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
