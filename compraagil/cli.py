@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from compraagil import cli_operations as operations
 from compraagil.chile.money import format_count
 from compraagil.errors import CompraAgilError, ConfigurationError
 from compraagil.logs import configure_logging
@@ -111,31 +112,6 @@ def _embed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backup(args: argparse.Namespace) -> int:
-    from compraagil.backups.service import backup
-    from compraagil.db import database_url, libpq_url
-
-    made = backup(database=libpq_url(database_url()), directory=args.dir)
-    rows = sum(made.manifest["tables"].values())
-    size = format_count(round(made.manifest["bytes"] / 1e6))
-    print(
-        f"respaldo {made.path} · {size} MB · {format_count(rows)} filas · sha256 {made.manifest['sha256'][:12]}…"
-    )
-    if made.offsite:
-        print(f"copia fuera de la máquina: {made.offsite}")
-    return 0
-
-
-def _restore(args: argparse.Namespace) -> int:
-    from compraagil.backups.service import restore
-    from compraagil.db import database_url, libpq_url
-
-    counts = restore(path=args.file, database=libpq_url(args.database_url or database_url()))
-    tables, rows = format_count(len(counts)), format_count(sum(counts.values()))
-    print(f"restaurado {args.file.name}: {tables} tablas, {rows} filas, iguales al manifiesto")
-    return 0
-
-
 def _import_month(args: argparse.Namespace) -> int:
     from compraagil.errors import ImportFailed
     from compraagil.ingest.download import MonthNotPublished, parse_month
@@ -201,61 +177,6 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _seed_users(args: argparse.Namespace) -> int:
-    from compraagil.accounts.demo import seed_users
-    from compraagil.db import session_scope
-
-    with session_scope() as session:
-        created = seed_users(session=session)
-    for email, plan, password in created:
-        print(f"{plan:<12} {email}  contraseña: {password}")
-    if not created:
-        print("los usuarios de demostración ya existen")
-    return 0
-
-
-def _users(args: argparse.Namespace) -> int:
-    import secrets
-
-    from compraagil.accounts.demo import create_account
-    from compraagil.accounts.service import set_staff
-    from compraagil.db import session_scope
-
-    with session_scope() as session:
-        if args.action == "create":
-            password = args.password or secrets.token_urlsafe(12)
-            create_account(
-                session=session,
-                email=args.email,
-                password=password,
-                plan=args.plan,
-                company=args.company,
-                staff=args.staff,
-            )
-            print(f"{args.email} ({args.plan}{', staff' if args.staff else ''}) contraseña: {password}")
-        else:
-            set_staff(session=session, email=args.email, staff=args.action == "staff")
-            print(f"{args.email}: {'staff' if args.action == 'staff' else 'sin staff'}")
-    return 0
-
-
-def _train_win_model(args: argparse.Namespace) -> int:
-    from compraagil.scoring.training import report, train_and_keep
-
-    row = train_and_keep()
-    print(f"modelo de probabilidad de ganar {row.version} ({row.path})")
-    for line in report(row.metrics):
-        print(line)
-    return 0
-
-
-def _subscriptions(args: argparse.Namespace) -> int:
-    from compraagil.payments.periodic import run_due
-
-    print(run_due())
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m compraagil", description="CompraAgil")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -299,18 +220,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     embed.add_argument("--limit", type=int, help="at most this many tenders")
     backups = command(
-        "backup", _backup, "pg_dump with checksum and manifest; keeps 7 daily, 4 weekly, 12 monthly"
+        "backup",
+        operations.run_backup,
+        "pg_dump with checksum and manifest; keeps 7 daily, 4 weekly, 12 monthly",
     )
     backups.add_argument("--dir", type=Path, help="where (default DATA_DIR/backups)")
     restores = command(
-        "restore", _restore, "restore a backup into an empty database, checked against its manifest"
+        "restore",
+        operations.run_restore,
+        "restore a backup into an empty database, checked against its manifest",
     )
     restores.add_argument("file", type=Path)
     restores.add_argument("--database-url", help="the empty database to restore into (default DATABASE_URL)")
     load = command("load-api-json", _load_api_json, "load API v2 records saved as JSON files")
     load.add_argument("paths", nargs="+", type=Path)
-    command("seed-users", _seed_users, "create one demo user per plan (<plan>@demo.compraagil.cl)")
-    users = command("users", _users, "create an account, or make one staff (admin pages) or not")
+    command(
+        "seed-users",
+        operations.run_seed_users,
+        "create one demo user per plan (<plan>@demo.compraagil.cl)",
+    )
+    users = command(
+        "users", operations.run_users, "create an account, or make one staff (admin pages) or not"
+    )
     users.add_argument("action", choices=["create", "staff", "unstaff"])
     users.add_argument("email")
     users.add_argument("--password", help="create: the password (default: a random one, printed)")
@@ -319,12 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--staff", action="store_true", help="create: as staff")
     command(
         "train-win-model",
-        _train_win_model,
+        operations.run_train_win_model,
         "train and evaluate the win model on a time split (the newest 3 months are the test), and use it",
     )
     command(
         "subscriptions",
-        _subscriptions,
+        operations.run_subscriptions,
         "end, put in grace and remind the subscriptions due now (the scheduler does it every minute)",
     )
     stats = command("stats", _stats, "what the database holds: counts, amounts, months covered")
