@@ -85,7 +85,8 @@ def main() -> None:
                         ]
                     )
                     chances = loaded.estimator.predict_proba(rows)[:, 1]
-                    _reasons(loaded, rows[8], float(chances[8]))
+                    here = MULTIPLIERS.index(1.0)
+                    _reasons(loaded, rows[here], float(chances[here]))
 
                 return call
 

@@ -88,10 +88,8 @@ class BillingState(CoreCalls, rx.State):
                 session, user_id=user.user_id, company_id=user.company_id, cancel=cancel
             )
         )
-        failed = self.error
         await self._reload(user.company_id)
-        self.error = failed
-        if not failed:
+        if not self.error:
             self.notice = (
                 "Renovación cancelada: mantienes tu plan hasta el fin del período."
                 if cancel
@@ -111,8 +109,6 @@ class BillingState(CoreCalls, rx.State):
                 session=session, user_id=user.user_id, company_id=user.company_id, giro=giro, address=address
             )
         )
-        failed = self.error
         await self._reload(user.company_id)
-        self.error = failed
-        if not failed:
+        if not self.error:
             self.notice = "Datos de facturación guardados."

@@ -11,13 +11,11 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from compraagil.accounts.sessions import resolve_session
 from compraagil.db import session_scope
 from compraagil.errors import CompraAgilError, NotFound, Unauthorized
-from compraagil.models import Payment
 from compraagil.payments import checkout, gateways, invoice_pdf, invoices, stripe_events
 from compraagil.payments.invoices import KIND_LABELS
 from compraagil_web.state import SESSION_COOKIE
@@ -45,9 +43,7 @@ async def flow_confirmation(request: Request) -> JSONResponse:
 
 def _order_of_token(token: str) -> str | None:
     with session_scope() as session:
-        return session.execute(
-            select(Payment.public_id).where(Payment.provider == "flow", Payment.provider_ref == token)
-        ).scalar_one_or_none()
+        return checkout.flow_order_of(session=session, token=token)
 
 
 @router.api_route(gateways.FLOW_RETURN, methods=["GET", "POST"])

@@ -185,6 +185,13 @@ def confirm_flow(*, session: Session, token: str, client: FlowClient) -> Payment
     return payment
 
 
+def flow_order_of(*, session: Session, token: str) -> str | None:
+    """The public id of the order Flow knows by `token` (where its payer comes back to)."""
+    return session.execute(
+        select(Payment.public_id).where(Payment.provider == "flow", Payment.provider_ref == token)
+    ).scalar_one_or_none()
+
+
 @dataclass(frozen=True)
 class OrderView:
     public_id: str

@@ -118,7 +118,7 @@ def keep(session: Session, trained: Trained) -> WinModel:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"win-{trained.version}.joblib"
     joblib.dump({"estimator": trained.estimator, "reference": trained.reference, "features": FEATURES}, path)
-    metrics = {key: value for key, value in trained.metrics.items()}
+    metrics = trained.metrics
     row = WinModel(
         version=trained.version, train_until=date.fromisoformat(metrics["train_until"]),
         test_from=date.fromisoformat(metrics["test_from"]), train_rows=metrics["train_rows"],

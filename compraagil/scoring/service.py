@@ -96,12 +96,12 @@ def win_chance(*, session: Session, company_id: int, codigo: str) -> WinChance:
     )
     chances = model.estimator.predict_proba(rows)[:, 1]
     curve = [(float(base * share), float(chance)) for share, chance in zip(MULTIPLIERS, chances, strict=True)]
-    here = np.array([features_now(context, total_clp=base, price_ratio=None)])
-    probability = float(model.estimator.predict_proba(here)[0, 1])
+    here = MULTIPLIERS.index(1.0)  # the base total itself is a point of the curve
+    probability = float(chances[here])
     return WinChance(
         True, "", model.version, float(base), probability, tuple(curve),
         _highest_total_reaching(curve, 0.5), _highest_total_reaching(curve, 0.7),
-        _reasons(model, here[0], probability), supplier_id is not None, False,
+        _reasons(model, rows[here], probability), supplier_id is not None, False,
         _rivals(session, detail.buyer_id, supplier_id),
     )  # fmt: skip
 

@@ -1,6 +1,7 @@
 """When the win model is trained and its history refreshed (CLI, scheduled jobs): a new version
 each month (or when there is none yet), the snapshot it scores with after every import and daily."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -47,8 +48,17 @@ def train_and_keep() -> WinModel:
         return row
 
 
-def due(session: Session) -> tuple[bool, bool]:
-    """(a model is due: none, or the newest is a month old; the snapshot is empty)."""
+@dataclass(frozen=True)
+class State:
+    missing: bool
+    """No model was ever trained."""
+    stale: bool
+    """The newest model is over a month old."""
+    empty: bool
+    """The history snapshot it scores with is empty."""
+
+
+def state(session: Session) -> State:
     newest = session.execute(select(func.max(WinModel.trained_at))).scalar_one_or_none()
     empty = session.execute(select(WinSupplierStats.supplier_id).limit(1)).first() is None
-    return newest is None or datetime.now(UTC) - newest > RETRAIN_AFTER, empty
+    return State(newest is None, newest is not None and datetime.now(UTC) - newest > RETRAIN_AFTER, empty)

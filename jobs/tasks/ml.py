@@ -2,15 +2,12 @@
 made where no worker steps run (the CLI); the win model trained each month (or when missing) and
 the history it scores with refreshed after every import."""
 
-from sqlalchemy import select
-
 from compraagil import after_import
 from compraagil.db import session_scope
 from compraagil.embeddings.providers import get_embedder
 from compraagil.embeddings.store import count_pending, embed_pending
 from compraagil.ingest.runs import ImportCounts
-from compraagil.models import WinModel
-from compraagil.scoring.training import due, refresh_context, train_and_keep
+from compraagil.scoring.training import refresh_context, state, train_and_keep
 from jobs.queues import ML, enqueue_with_retry
 
 JOB_LIMIT = 512
@@ -33,8 +30,8 @@ def embed_tenders() -> str:
 def keep_win_model_current() -> str:
     """Train a new win model when none is a month old; otherwise refresh the history it scores with."""
     with session_scope() as session:
-        model_due, _ = due(session)
-    if model_due:
+        now = state(session)
+    if now.missing or now.stale:
         row = train_and_keep()
         return f"modelo de probabilidad {row.version}: AUC {row.metrics['auc']:.3f}"
     refresh_context()
@@ -44,9 +41,8 @@ def keep_win_model_current() -> str:
 def ensure_win_model() -> str:
     """Every few minutes: only when there is no model yet, or its history snapshot is empty."""
     with session_scope() as session:
-        model_due, empty = due(session)
-        never = session.execute(select(WinModel.version).limit(1)).first() is None
-    if never or empty:
+        now = state(session)
+    if now.missing or now.empty:
         return keep_win_model_current()
     return "nada que hacer"
 
