@@ -11,6 +11,9 @@ own GIN index, and each text alert probes it with its stored tsquery (the one Bu
 `websearch_to_tsquery('es_unaccent', …)`) — one statement per batch, a small index lookup per alert.
 Each (alert, tender) becomes a notice at most once (a unique index): in the inbox at once when the
 alert uses it, with the alert's push channels (email) pending for `delivery`.
+
+Tenders a COT import left without search columns (see `compraagil.search.indexing`) get them
+once a run is found and before it is matched, so a run is never matched while its tenders cannot be found.
 """
 
 import logging
@@ -21,6 +24,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from compraagil.metrics import ALERT_DELIVERIES, ALERT_MATCHES
+from compraagil.search import indexing
 
 log = logging.getLogger(__name__)
 
@@ -135,5 +139,6 @@ def match_pending_runs(*, session: Session) -> list[RunMatch]:
     """Match every finished run not matched yet, oldest first."""
     done = []
     while (run_id := session.execute(PENDING_RUN).scalar_one_or_none()) is not None:
+        indexing.fill_pending()  # after the run was found: its tenders are searchable
         done.append(match_run(session=session, run_id=run_id))
     return done

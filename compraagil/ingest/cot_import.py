@@ -4,7 +4,8 @@ batch, then lands the quotes, their lines and the requested items set-based (quo
 
 Idempotent: the same file twice leaves the same rows (the second run counts them unchanged).
 All or nothing: the history, dictionaries, tenders and rejects of a run land in one transaction;
-a file that cannot be read fails the run with its error and writes nothing else.
+a file that cannot be read fails the run with its error and writes nothing else. The tenders'
+search columns are filled right after that commit (`compraagil.search.indexing`).
 """
 
 import logging
@@ -41,6 +42,7 @@ from compraagil.ingest.staged_rows import (
     StagedBatch,
 )
 from compraagil.ingest.staging_process import ProgressReport, StagingCrashed, staged
+from compraagil.search import indexing
 
 log = logging.getLogger(__name__)
 
@@ -177,14 +179,16 @@ def import_cot_file(
         run_id = open_run(conn, source=source, kind=kind)
         try:
             with conn.transaction():
+                conn.execute(indexing.DEFER)
                 counts = _load(conn, path, run_id, progress, batch_rows)
                 finish_run(conn, run_id, counts, metric_source="cot")
-            landed(counts)
         except (UnreadableFile, StagingCrashed, psycopg.Error, OSError) as error:
             message = str(error).strip() or type(error).__name__
             fail_run(conn, run_id, message)
             raise ImportFailed(f"{source}: {message}") from error
-    return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=time.monotonic() - started)
+    seconds = time.monotonic() - started
+    indexed = landed(counts)
+    return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=seconds, indexed=indexed)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import psycopg
 
 from compraagil import after_import, cache
 from compraagil.metrics import IMPORT_ROWS
-from compraagil.search import vocabulary
+from compraagil.search import indexing, vocabulary
 
 
 @dataclass
@@ -34,6 +34,9 @@ class ImportSummary:
     source: str
     counts: ImportCounts
     seconds: float
+    """Until the run's data landed (committed)."""
+    indexed: indexing.Indexed | None = None
+    """Its tenders' search columns, filled after it landed (COT imports defer them)."""
 
     def line(self) -> str:
         """The one-line summary the CLI prints, in Spanish with Chilean number formats."""
@@ -41,13 +44,22 @@ class ImportSummary:
 
         c = self.counts
         rate = round(c.read / self.seconds) if self.seconds else 0
-        seconds = f"{self.seconds:.1f}".replace(".", ",")
-        return (
+        line = (
             f"importación {self.run_id} {self.source}: leídas {format_count(c.read)}"
             f" · nuevas {format_count(c.inserted)} · actualizadas {format_count(c.updated)}"
             f" · sin cambios {format_count(c.unchanged)} · duplicadas {format_count(c.duplicates)}"
-            f" · rechazadas {format_count(c.rejected)} · {seconds} s ({format_count(rate)} filas/s)"
+            f" · rechazadas {format_count(c.rejected)} · {_seconds(self.seconds)} s ({format_count(rate)} filas/s)"
         )
+        if self.indexed and self.indexed.tenders:
+            line += (
+                f" · buscables {_seconds(self.indexed.seconds)} s después"
+                f" ({format_count(self.indexed.tenders)} licitaciones indexadas)"
+            )
+        return line
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 def open_run(conn: psycopg.Connection, *, source: str, kind: str) -> int:
@@ -76,13 +88,16 @@ def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, m
         IMPORT_ROWS.labels(source=metric_source, outcome=outcome).inc(getattr(counts, outcome))
 
 
-def landed(counts: ImportCounts) -> None:
-    """After a run's commit: the search vocabulary follows the new data, cached figures are dropped,
-    then the registered «after import» steps run (`compraagil.after_import`)."""
-    if counts.inserted or counts.updated:
+def landed(counts: ImportCounts) -> indexing.Indexed:
+    """After a run's commit: tenders it left without search columns get them, the search
+    vocabulary follows the new data, cached figures are dropped, then the registered «after
+    import» steps run (`compraagil.after_import`). Returns what the search indexing did."""
+    indexed = indexing.fill_pending()
+    if counts.inserted or counts.updated or indexed.tenders:
         vocabulary.refresh()
         cache.invalidate()
         after_import.run(counts)
+    return indexed
 
 
 def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:

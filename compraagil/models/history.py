@@ -6,7 +6,6 @@ from decimal import Decimal
 from sqlalchemy import (
     BigInteger,
     Column,
-    Computed,
     DateTime,
     Index,
     Numeric,
@@ -18,11 +17,6 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlmodel import Field, SQLModel
 
 from compraagil.models.columns import now_column, server_default
-
-SEARCH_VECTOR = """setweight(to_tsvector('es_unaccent', coalesce(name, '')), 'A')
-    || setweight(to_tsvector('es_unaccent', coalesce(items_text, '')), 'B')
-    || setweight(to_tsvector('es_unaccent', coalesce(description, '')), 'C')"""
-"""The tenders' weighted Spanish search vector (name, requested items, description), as migrated."""
 
 LINE_LOOKUP_INCLUDE = ["unit_price", "winner", "supplier_id", "buyer_id", "region", "currency"]
 """What price lookups read from the lines' covering indexes, so they never touch the table."""
@@ -72,6 +66,7 @@ class Tender(SQLModel, table=True):
         Index("tenders_region_closes_at", "region", "closes_at"),
         Index("tenders_amount", text("amount_available DESC NULLS LAST")),
         Index("tenders_search_vector", "search_vector", postgresql_using="gin"),
+        Index("tenders_search_pending", "id", postgresql_where=text("search_vector IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,14 +90,13 @@ class Tender(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=now_column())
     items_text: str | None = Field(default=None, sa_column=Column(Text))
     """The requested items' names and descriptions, for search."""
-    search_vector: str | None = Field(
-        default=None, sa_column=Column(TSVECTOR, Computed(SEARCH_VECTOR, persisted=True))
-    )
-    search_document: str | None = Field(
-        default=None,
-        sa_column=Column(Text, Computed("fold(name || ' ' || coalesce(items_text, ''))", persisted=True)),
-    )
-    """Name and items folded (lower case, no accents), the text the search vocabulary is made of."""
+    search_vector: str | None = Field(default=None, sa_column=Column(TSVECTOR))
+    """The weighted Spanish search vector (name, requested items, description), written by a trigger
+    (`tender_search_vector()`, migration 0018); NULL while a bulk import's tender waits for
+    `compraagil.search.indexing` to fill it."""
+    search_document: str | None = Field(default=None, sa_column=Column(Text))
+    """Name and items folded (lower case, no accents), the text the search vocabulary is made of;
+    written with `search_vector`."""
 
 
 class TenderItem(SQLModel, table=True):

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from compraagil import cache
+from compraagil.search.indexing import PENDING_COUNT
 from compraagil.search.query import SearchQuery, Sort
 from compraagil.search.vocabulary import corrected
 
@@ -60,6 +61,8 @@ class SearchPage(BaseModel):
     page_size: int
     corrected_text: str | None = None
     """When the query had typos: what was searched instead."""
+    tenders_indexing: int = 0
+    """Tenders just imported whose text is not searchable yet (see `compraagil.search.indexing`)."""
 
 
 def _filters(query: SearchQuery) -> tuple[list[str], dict]:
@@ -241,11 +244,13 @@ def _search(session: Session, query: SearchQuery, breadth: Breadth = Breadth()) 
         total, estimated = _count(session, where, params, breadth)
         corrected_text = fixed if total else None
     page = _page_ids(session, query, where, params, breadth if estimated else None)
+    indexing = session.execute(text(PENDING_COUNT)).scalar_one() if query.text else 0
     return SearchPage(
         hits=_hits(session, query, page),
         total=total,
         total_is_estimate=estimated,
         corrected_text=corrected_text,
+        tenders_indexing=indexing,
         page=query.page,
         page_size=query.page_size,
     )

@@ -109,6 +109,7 @@ class SearchState(CoreCalls, ExportMixin, rx.State):
     rows: list[ResultRow] = []
     total_label: str = ""
     corrected: str = ""
+    indexing_label: str = ""
     has_next: bool = False
 
     def _fields(self) -> dict:
@@ -157,6 +158,7 @@ class SearchState(CoreCalls, ExportMixin, rx.State):
         noun = "resultado" if result.total == 1 else "resultados"
         self.total_label = f"{prefix}{format_count(result.total)} {noun}"
         self.corrected = result.corrected_text or ""
+        self.indexing_label = _indexing_label(result.tenders_indexing)
         self.has_next = result.page * result.page_size < result.total
 
     def _url(self, **changes: object) -> str:
@@ -255,7 +257,30 @@ def filters() -> rx.Component:
     )  # fmt: skip
 
 
+def _indexing_label(tenders: int) -> str:
+    if not tenders:
+        return ""
+    if tenders == 1:
+        return (
+            "1 licitación recién importada aún se está indexando: aparecerá en la búsqueda en unos segundos."
+        )
+    return (
+        f"{format_count(tenders)} licitaciones recién importadas aún se están indexando:"
+        " aparecerán en la búsqueda en unos segundos."
+    )
+
+
 def results() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            SearchState.indexing_label != "",
+            rx.callout(SearchState.indexing_label, icon="hourglass", size="1", id="search-indexing"),
+        ),
+        _results(),
+    )
+
+
+def _results() -> rx.Component:
     return rx.cond(
         SearchState.loading,
         rx.vstack(*(rx.skeleton(rx.box(height="56px"), width="100%") for _ in range(5)), width="100%"),

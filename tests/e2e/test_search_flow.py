@@ -127,3 +127,25 @@ def test_profiles_are_one_click_away(product, page):
     expect(page).to_have_url(re.compile(r"/proveedor/\d+-[\dK]"))
     expect(page.locator("#supplier-wins")).to_contain_text(" de ")
     expect(page.locator("#supplier-price-position")).to_contain_text("mediana")
+
+
+def test_buscar_says_when_just_imported_tenders_are_not_searchable_yet(product, page):
+    """A bulk import's tenders wait for their search columns (filled right after it lands): Buscar
+    says how many wait instead of looking as if they did not exist."""
+    with psycopg.connect(product.database_url, autocommit=True) as conn:
+        with conn.transaction():
+            conn.execute("SET LOCAL compraagil.defer_search_index = on")
+            conn.execute(
+                "INSERT INTO tenders (codigo, name, state, source) VALUES ('8888-1-COT26', 'Zarandas de madera', 'cerrada', 'cot')"
+            )
+        try:
+            page.goto(product.base_url + "/buscar?q=zarandas&alcance=todas")
+            expect(page.locator("#search-indexing")).to_contain_text(
+                "1 licitación recién importada aún se está indexando"
+            )
+            expect(page.locator("#search-empty")).to_be_visible()
+        finally:
+            conn.execute(
+                "UPDATE tenders SET search_vector = tender_search_vector(name, items_text, description),"
+                " search_document = tender_search_document(name, items_text) WHERE search_vector IS NULL"
+            )

@@ -34,8 +34,8 @@ def _differences(url: str) -> list:
         return True
 
     # The materialized view `search_vocabulary` needs no rule: alembic reflects tables only.
-    # Generated columns (tenders.search_vector, search_document) are compared by type and
-    # nullability; alembic does not compare their expressions.
+    # Generated columns (alerts.query) are compared by type and nullability; alembic does not
+    # compare their expressions. Triggers (tenders' search columns) are not compared either.
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
