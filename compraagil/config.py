@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     """With it the bot takes updates by webhook (/api/telegram/webhook) instead of polling; Telegram
     accepts 1–256 letters, digits, `_` and `-`."""
 
+    gemini_api_key: str | None = None
+    """With it proposals are written by Gemini (google-genai); unset: from the offline templates."""
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_api_url: str | None = None
+    """Gemini's REST base (unset: Google's own; a local fake in tests)."""
+
     flow_api_url: str = "https://www.flow.cl/api"
     """Flow's REST API (https://sandbox.flow.cl/api to try it; a local fake at `make run` without keys)."""
     flow_api_key: str | None = None

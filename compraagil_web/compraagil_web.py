@@ -17,6 +17,7 @@ from compraagil_web.pages import (  # noqa: F401  (pages register with @rx.page)
     planes,
     prices,
     profiles,
+    propuestas,
     recuperar,
     resultados,
     search,

@@ -19,6 +19,8 @@ ADMIN = "/admin"
 RESULTS = "/resultados"
 PIPELINE = "/pipeline"
 PAYMENT = "/pago"
+PROPOSALS = "/propuestas"
+PROPOSAL = "/propuestas/[proposal_id]"
 
 NAVIGATION = (
     ("Buscar", SEARCH),
@@ -42,3 +44,12 @@ def supplier_url(rut: str) -> str:
 
 def prices_url(product: str, **filters: object) -> str:
     return f"{PRICES}?{urlencode({'producto': product, **{k: v for k, v in filters.items() if v}})}"
+
+
+def proposal_url(proposal_id: str, version: int | None = None) -> str:
+    return f"/propuestas/{proposal_id}" + (f"?version={version}" if version else "")
+
+
+def proposal_document_url(proposal_id: str, version: int, extension: str) -> str:
+    """Where the browser downloads one version of a proposal (`pdf` or `docx`)."""
+    return f"/api/proposals/{proposal_id}/{version}/{extension}"

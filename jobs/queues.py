@@ -29,6 +29,8 @@ EXPORT_TIMEOUT = 600
 REQUEST_ID_META = "request_id"
 PROGRESS_META = "progress"
 """The job meta key where a job a page follows reports its percentage done (0–100)."""
+DRAFT_META = "draft"
+"""The job meta key where a proposal job puts the text written so far (Gemini streams it)."""
 
 
 class TracedJob(Job):
@@ -77,6 +79,19 @@ def enqueue_export(export_id: str) -> Job:
         retry=EXPORT_RETRY,
         job_timeout=EXPORT_TIMEOUT,
         on_failure=Callback("jobs.tasks.exports.on_failure"),
+    )
+
+
+def enqueue_proposal(proposal_id: str) -> Job:
+    """Write a proposal on the exports queue (people wait for it), under its id, retried, with its
+    failure callback."""
+    return get_queue(EXPORTS).enqueue(
+        "jobs.tasks.proposals.write",
+        proposal_id,
+        job_id=proposal_id,
+        retry=EXPORT_RETRY,
+        job_timeout=EXPORT_TIMEOUT,
+        on_failure=Callback("jobs.tasks.proposals.on_failure"),
     )
 
 
@@ -131,3 +146,11 @@ def queue_figures() -> dict[tuple[str, str], int]:
     except redis.RedisError:
         return {}
     return figures
+
+
+def job_draft(job_id: str) -> str:
+    """The text a proposal job has written so far ("" when none or gone)."""
+    try:
+        return str(Job.fetch(job_id, connection=get_redis()).meta.get(DRAFT_META, ""))
+    except NoSuchJobError:
+        return ""

@@ -45,7 +45,7 @@ class CompanyView:
     supplier_id: int | None
 
 
-def _member(session: Session, user_id: int, company_id: int) -> User:
+def require_member(session: Session, user_id: int, company_id: int) -> User:
     """The user, when they belong to that company; NotFound otherwise (no hint the company exists)."""
     user = session.get(User, user_id)
     if user is None or user.company_id != company_id:
@@ -54,7 +54,7 @@ def _member(session: Session, user_id: int, company_id: int) -> User:
 
 
 def _owner(session: Session, user_id: int, company_id: int) -> User:
-    user = _member(session, user_id, company_id)
+    user = require_member(session, user_id, company_id)
     if user.role != "owner":
         raise Forbidden("Solo el administrador de la empresa puede hacer esto.")
     return user
@@ -62,7 +62,7 @@ def _owner(session: Session, user_id: int, company_id: int) -> User:
 
 def get_company(*, session: Session, user_id: int, company_id: int) -> CompanyView:
     """The company's data, for one of its members."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     company = session.get(Company, company_id)
     rut = parse_rut(company.rut) if company.rut else None
     return CompanyView(
@@ -129,7 +129,7 @@ def update_company(
 
 def list_members(*, session: Session, user_id: int, company_id: int) -> list[Member]:
     """The company's users, for one of its members."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     users = session.execute(select(User).where(User.company_id == company_id).order_by(User.id)).scalars()
     return [Member(u.id, u.email, u.role, u.email_verified_at is not None) for u in users]
 
@@ -178,7 +178,7 @@ def change_role(*, session: Session, user_id: int, company_id: int, member_id: i
         raise InvalidInput("El rol debe ser administrador o miembro.")
     _lock_company(session, company_id)
     _owner(session, user_id, company_id)
-    member = _member(session, member_id, company_id)
+    member = require_member(session, member_id, company_id)
     if role == "member":
         _require_another_owner(session, company_id, member)
     member.role = role
@@ -191,7 +191,7 @@ def remove_member(*, session: Session, user_id: int, company_id: int, member_id:
     its own, so another company can invite them. Returns their email."""
     _lock_company(session, company_id)
     _owner(session, user_id, company_id)
-    member = _member(session, member_id, company_id)
+    member = require_member(session, member_id, company_id)
     _require_another_owner(session, company_id, member)
     own = Company()
     session.add(own)
@@ -275,7 +275,7 @@ class AccountOverview:
 
 def account_overview(*, session: Session, user_id: int, company_id: int) -> AccountOverview:
     """The user's profile, company, members and this period's usage."""
-    user = _member(session, user_id, company_id)
+    user = require_member(session, user_id, company_id)
     return AccountOverview(
         user.email,
         user.role,

@@ -14,12 +14,13 @@ from pathlib import Path
 from sqlalchemy import delete, update
 from sqlmodel import Session
 
+from compraagil.accounts.companies import require_member
 from compraagil.chile.dates import SANTIAGO
 from compraagil.errors import InvalidInput, NotFound
 from compraagil.exports import sheets
 from compraagil.exports.files import TEMP_SUFFIX, export_path, exports_root, write_atomically
 from compraagil.exports.workbook import Sheet, write_workbook
-from compraagil.models import Export, User
+from compraagil.models import Export
 from compraagil.pipeline.service import list_items
 from compraagil.plans.quotas import metered, release
 from compraagil.plans.table import Feature
@@ -75,12 +76,6 @@ def _checked_params(kind: Kind, params: dict) -> dict:
     return {}
 
 
-def _member(session: Session, user_id: int, company_id: int) -> None:
-    user = session.get(User, user_id)
-    if user is None or user.company_id != company_id:
-        raise NotFound("No encontramos esa empresa.")
-
-
 def request_export(
     *,
     session: Session,
@@ -92,7 +87,7 @@ def request_export(
 ) -> Ticket:
     """Record an export, count it against the plan (QuotaExceeded when used up) and hand its id to
     `enqueue`; a failure on our side (Redis down) gives the use back."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     try:
         chosen = Kind(kind)
     except ValueError:

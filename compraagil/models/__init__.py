@@ -19,10 +19,13 @@ from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier
 from compraagil.models.imports import ImportReject, ImportRun, SyncState
 from compraagil.models.payments import Invoice, InvoiceNumber, Payment, PaymentEvent, Subscription
 from compraagil.models.pipeline import PipelineItem
+from compraagil.models.proposals import Proposal, ProposalVersion
 from compraagil.models.scoring import WinBuyerStats, WinModel, WinPairStats, WinSupplierStats
 from compraagil.models.telegram import TelegramLink
 
 __all__ = [
+    "Proposal",
+    "ProposalVersion",
     "ApiKey",
     "Buyer",
     "Supplier",

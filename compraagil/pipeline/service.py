@@ -9,8 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
+from compraagil.accounts.companies import require_member
 from compraagil.errors import InvalidInput, NotFound
-from compraagil.models import Buyer, Company, PipelineItem, Tender, User
+from compraagil.models import Buyer, Company, PipelineItem, Tender
 from compraagil.pipeline.logic import (
     DESCARTADA,
     EVALUANDO,
@@ -48,12 +49,6 @@ class Card:
 class Usage:
     used: int
     limit: int | None
-
-
-def _member(session: Session, user_id: int, company_id: int) -> None:
-    user = session.get(User, user_id)
-    if user is None or user.company_id != company_id:
-        raise NotFound("No encontramos esa empresa.")
 
 
 def _item(session: Session, company_id: int, item_id: int) -> PipelineItem:
@@ -114,20 +109,20 @@ def _card(session: Session, company_id: int, item_id: int) -> Card:
 
 def list_items(*, session: Session, user_id: int, company_id: int) -> list[Card]:
     """The company's pipeline, soonest closing first."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     return _cards(session, company_id)
 
 
 def item_for_tender(*, session: Session, user_id: int, company_id: int, codigo: str) -> Card | None:
     """The company's item for this tender, if it saved it."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     found = _cards(session, company_id, Tender.codigo == codigo)
     return found[0] if found else None
 
 
 def usage(*, session: Session, user_id: int, company_id: int) -> Usage:
     """How many active items the company keeps, and its plan's cap (None: no limit)."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     return Usage(
         _active_count(session, company_id),
         cap_of(session=session, company_id=company_id, feature=Feature.SAVED_TENDERS),
@@ -136,7 +131,7 @@ def usage(*, session: Session, user_id: int, company_id: int) -> Usage:
 
 def save_tender(*, session: Session, user_id: int, company_id: int, codigo: str) -> Card:
     """Add the tender to the company's pipeline as evaluando (as it is, when already there); QuotaExceeded at the cap."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     tender_id = session.execute(select(Tender.id).where(Tender.codigo == codigo.strip())).scalar_one_or_none()
     if tender_id is None:
         raise NotFound(f"No encontramos la licitación {codigo}.")
@@ -156,7 +151,7 @@ def save_tender(*, session: Session, user_id: int, company_id: int, codigo: str)
 
 def move_item(*, session: Session, user_id: int, company_id: int, item_id: int, status: str) -> Card:
     """A person sets the item's status (the outcome never overwrites their ganada/perdida/descartada)."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     check_status(status)
     item = _item(session, company_id, item_id)
     if is_active(status) and not is_active(item.status):
@@ -178,7 +173,7 @@ def edit_item(
     remind_on: date | None,
 ) -> Card:
     """Set the amount quoted (CLP), the notes and the reminder date."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     if quoted_amount is not None and quoted_amount < 0:
         raise InvalidInput("El monto cotizado no puede ser negativo.")
     if len(notes) > NOTES_MAX:
@@ -192,7 +187,7 @@ def edit_item(
 
 def remove_item(*, session: Session, user_id: int, company_id: int, item_id: int) -> None:
     """Take the item out of the company's pipeline."""
-    _member(session, user_id, company_id)
+    require_member(session, user_id, company_id)
     session.delete(_item(session, company_id, item_id))
     session.commit()
 

@@ -59,13 +59,14 @@ def bell() -> rx.Component:
 
 
 def _account_links() -> rx.Component:
-    """Entrar / Crear cuenta for visitors; the bell, Pipeline, Mis resultados, Cuenta, Admin (staff) and Salir once signed in."""
+    """Entrar / Crear cuenta for visitors; the bell, Pipeline, Mis resultados, Propuestas, Cuenta, Admin (staff) and Salir once signed in."""
     return rx.cond(
         AuthState.signed_in,
         rx.hstack(
             bell(),
             _nav_link("Pipeline", routes.PIPELINE),
             _nav_link("Mis resultados", routes.RESULTS),
+            _nav_link("Propuestas", routes.PROPOSALS),
             _nav_link("Cuenta", routes.ACCOUNT),
             rx.cond(AuthState.is_staff, _nav_link("Admin", routes.ADMIN)),
             rx.button("Salir", on_click=AuthState.log_out, variant="soft", size="2", id="nav-logout"),

@@ -25,6 +25,7 @@ from compraagil_web.components.price_summary import (
     price_summary,
     summarize,
 )
+from compraagil_web.components.proposal_button import proposal_button
 from compraagil_web.components.quote_guidance import QuoteView, quote_guidance, quote_view
 from compraagil_web.components.received_quotes import QuoteRow, quote_rows, received_quotes
 from compraagil_web.components.similar_tenders import similar_section
@@ -281,7 +282,7 @@ def tender_page() -> rx.Component:
             rx.vstack(rx.skeleton(rx.box(height="40px"), width="60%"), rx.skeleton(rx.box(height="160px"), width="100%"), width="100%", padding_y="1em"),
             rx.cond(
                 TenderState.error == "",
-                rx.vstack(_details(), _guidance(), win_section(), _items(), received_quotes(TenderState.quotes), similar_section(), spacing="5", width="100%", padding_y="1em"),
+                rx.vstack(_details(), _guidance(), win_section(), proposal_button(), _items(), received_quotes(TenderState.quotes), similar_section(), spacing="5", width="100%", padding_y="1em"),
                 error_state(TenderState, TenderState.load),
             ),
         )
