@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     gemini_api_key: str | None = None
     """With it proposals are written by Gemini (google-genai); unset: from the offline templates."""
     gemini_model: str = "gemini-2.5-flash"
+    gemini_embedding_model: str = "gemini-embedding-001"
+    """With GEMINI_API_KEY, tenders are embedded by this model (512 dimensions) instead of the offline one."""
     gemini_api_url: str | None = None
     """Gemini's REST base (unset: Google's own; a local fake in tests)."""
 
