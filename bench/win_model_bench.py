@@ -20,7 +20,8 @@ from compraagil.config import get_settings
 from compraagil.db import session_scope
 from compraagil.scoring import context, model
 from compraagil.scoring.context import context_for, features_now
-from compraagil.scoring.service import MULTIPLIERS, _reasons, win_chance
+from compraagil.scoring.item_curves import MULTIPLIERS
+from compraagil.scoring.service import _reasons, win_chance
 from compraagil.scoring.training import report as evaluation
 
 

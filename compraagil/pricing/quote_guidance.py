@@ -35,6 +35,8 @@ class ItemGuidance(BaseModel):
     sample_size: int
     subtotal: float | None
     """Quantity × suggested unit price, when both are known."""
+    median: float | None = None
+    """The median of every quote's unit price (the win model weighs prices against it)."""
 
 
 class QuoteGuidance(BaseModel):
@@ -80,6 +82,7 @@ def _item(
         confidence=analysis.confidence if price is not None else NO_DATA,
         sample_size=analysis.sample_size if analysis else 0,
         subtotal=float(quantity) * price if price is not None and quantity else None,
+        median=analysis.all_quotes.p50 if analysis and analysis.all_quotes else None,
     )
 
 

@@ -1,7 +1,8 @@
 """«Probabilidad de ganar» for a company and a tender (PYME and up): the chance at the suggested
-total, the curve of the chance against the total, the totals that give 50 % and 70 %, and the main
-reasons — each feature's signed effect, measured on the model itself (the chance with the feature
-as it is, minus the chance with it at a typical quote's value)."""
+total, the curve of the chance against the total, the totals that give 50 % and 70 %, each
+requested item's own curve against its unit price (`item_curves`), and the main reasons — each
+feature's signed effect, measured on the model itself (the chance with the feature as it is, minus
+the chance with it at a typical quote's value)."""
 
 from dataclasses import dataclass
 
@@ -15,11 +16,17 @@ from compraagil.plans.table import Feature, get_plan
 from compraagil.pricing.quote_guidance import guide_tender
 from compraagil.scoring.context import context_for, features_now
 from compraagil.scoring.features import FEATURES, label_of
+from compraagil.scoring.item_curves import (
+    MULTIPLIERS,
+    ItemCurve,
+    highest_reaching,
+    item_curves,
+    price_ratio,
+    priced,
+)
 from compraagil.scoring.model import current
 from compraagil.tenders.service import get_tender
 
-MULTIPLIERS = tuple(round(0.6 + 0.05 * step, 2) for step in range(17))
-"""The curve's totals, as shares of the base total (60 % … 140 %)."""
 REASONS = 5
 RIVALS = 5
 
@@ -56,11 +63,8 @@ class WinChance:
     """The plan does not include it: `message` says which plan does."""
     rivals: tuple[Rival, ...] = ()
     """Who quotes this buyer most (from the snapshot): how often, and how often they won."""
-
-
-def _highest_total_reaching(curve: list[tuple[float, float]], target: float) -> float | None:
-    reaching = [total for total, chance in curve if chance >= target]
-    return max(reaching) if reaching else None
+    items: tuple[ItemCurve, ...] = ()
+    """Each priced requested item's chance against its unit price."""
 
 
 def win_chance(*, session: Session, company_id: int, codigo: str) -> WinChance:
@@ -91,8 +95,12 @@ def win_chance(*, session: Session, company_id: int, codigo: str) -> WinChance:
         budget=detail.amount_available,
         items=len(detail.items),
     )
+    ratio = price_ratio([(item.suggested_unit_price, item.median) for item in priced(guidance.items)])
     rows = np.array(
-        [features_now(context, total_clp=base * share, price_ratio=None) for share in MULTIPLIERS]
+        [
+            features_now(context, total_clp=base * share, price_ratio=ratio * share if ratio else None)
+            for share in MULTIPLIERS
+        ]
     )
     chances = model.estimator.predict_proba(rows)[:, 1]
     curve = [(float(base * share), float(chance)) for share, chance in zip(MULTIPLIERS, chances, strict=True)]
@@ -100,9 +108,9 @@ def win_chance(*, session: Session, company_id: int, codigo: str) -> WinChance:
     probability = float(chances[here])
     return WinChance(
         True, "", model.version, float(base), probability, tuple(curve),
-        _highest_total_reaching(curve, 0.5), _highest_total_reaching(curve, 0.7),
+        highest_reaching(curve, 0.5), highest_reaching(curve, 0.7),
         _reasons(model, rows[here], probability), supplier_id is not None, False,
-        _rivals(session, detail.buyer_id, supplier_id),
+        _rivals(session, detail.buyer_id, supplier_id), item_curves(model, context, guidance.items, base),
     )  # fmt: skip
 
 

@@ -23,6 +23,13 @@ class RivalRow:
 
 
 @dataclasses.dataclass
+class ItemRow:
+    product: str
+    suggested: str
+    targets: str
+
+
+@dataclasses.dataclass
 class ReasonRow:
     label: str
     points: str
@@ -48,6 +55,38 @@ def curve_figure(chance: WinChance) -> go.Figure:
     return figure
 
 
+def items_figure(chance: WinChance) -> go.Figure:
+    """One line per item: the chance against its unit price, as a share of the suggested price."""
+    figure = go.Figure()
+    for item in chance.items:
+        figure.add_trace(
+            go.Scatter(
+                x=[round(100 * price / item.suggested_unit_price) for price, _ in item.curve],
+                y=[100 * p for _, p in item.curve], customdata=[format_clp(price) for price, _ in item.curve],
+                mode="lines", name=item.product[:40],
+                hovertemplate="%{customdata}: %{y:.0f} %<extra>" + item.product[:40] + "</extra>",
+            )
+        )  # fmt: skip
+    figure.add_vline(x=100, line_color=ACCENT, line_dash="dash")
+    figure.update_layout(
+        title={
+            "text": "Probabilidad según el precio unitario de cada producto",
+            "x": 0,
+            "font": {"size": 14},
+        },
+        xaxis={"title": "Precio unitario (% del sugerido)", "ticksuffix": " %", **GRID},
+        yaxis={"title": "Probabilidad (%)", "range": [0, 100], **GRID},
+        legend={"orientation": "h", "y": -0.3},
+        **LAYOUT,
+    )
+    return figure
+
+
+def _item_row(item) -> ItemRow:
+    targets = f"para 50 %: {_target(item.price_for_50)} · para 70 %: {_target(item.price_for_70)}"
+    return ItemRow(item.product, f"sugerido {format_clp(item.suggested_unit_price)} c/u", targets)
+
+
 def _target(total: float | None) -> str:
     return f"hasta {format_clp(total)}" if total else "no se alcanza"
 
@@ -69,7 +108,9 @@ class WinState(CoreCalls, rx.State):
     newcomer: bool = False
     reasons: list[ReasonRow] = []
     rivals: list[RivalRow] = []
+    items: list[ItemRow] = []
     curve: go.Figure = go.Figure()
+    items_curve: go.Figure = go.Figure()
 
     @rx.event
     async def load(self):
@@ -100,6 +141,8 @@ class WinState(CoreCalls, rx.State):
                 for r in found.reasons
             ]
             self.curve = curve_figure(found)
+            self.items = [_item_row(item) for item in found.items]
+            self.items_curve = items_figure(found)
             self.rivals = [
                 RivalRow(
                     r.name,
@@ -127,6 +170,7 @@ def _chance() -> rx.Component:
         ),
         rx.text("Para 50 %: ", rx.text.strong(WinState.for_50), " · para 70 %: ", rx.text.strong(WinState.for_70), size="2", id="win-targets"),
         rx.plotly(data=WinState.curve, width="100%", height="300px"),
+        rx.cond(WinState.items.length() > 0, _items()),
         rx.text("Por qué (puntos que suma o resta cada factor frente a una cotización típica):", size="2", weight="medium"),
         rx.vstack(rx.foreach(WinState.reasons, _reason), spacing="1", id="win-reasons"),
         rx.cond(
@@ -142,6 +186,20 @@ def _chance() -> rx.Component:
         rx.text("Modelo ", WinState.version, " · se reentrena cada mes con las Compras Ágiles cerradas.", size="1", color_scheme="gray", id="win-version"),
         spacing="2",
         width="100%",
+    )  # fmt: skip
+
+
+def _items() -> rx.Component:
+    return rx.vstack(
+        rx.text("Precio para ganar, producto por producto (los demás al precio sugerido):", size="2", weight="medium"),
+        rx.foreach(
+            WinState.items,
+            lambda item: rx.text(rx.text.strong(item.product), " · ", item.suggested, " · ", item.targets, size="2", class_name="win-item"),
+        ),
+        rx.plotly(data=WinState.items_curve, width="100%", height="320px"),
+        spacing="1",
+        width="100%",
+        id="win-items",
     )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """«Probabilidad de ganar» in Chromium: with the model trained on make run's demo history, a
 PROFESIONAL user opens an open tender and sees the chance at the suggested total, the curve, the
-targets, the reasons and the model's version."""
+targets, each requested item's price for 50 % and 70 % with its curve, the reasons and the model's
+version."""
 
 import re
 
@@ -24,4 +25,8 @@ def test_the_tender_page_shows_the_chance_its_reasons_and_the_version(product: R
     expect(page.locator("#win-reasons .win-reason").first).to_be_visible()
     expect(page.locator("#win-version")).to_contain_text(version)
     expect(page.locator("#win-rivals .win-rival").first).to_contain_text(" a este organismo, ganó")
-    expect(page.locator("#win-section .js-plotly-plot")).to_be_visible()
+    expect(page.locator("#win-section .js-plotly-plot").first).to_be_visible()
+    expect(page.locator("#win-items .win-item").first).to_contain_text(
+        re.compile(r"sugerido \$[\d.]+ c/u · para 50 %")
+    )
+    expect(page.locator("#win-items .js-plotly-plot")).to_be_visible()

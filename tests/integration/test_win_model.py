@@ -108,9 +108,13 @@ def test_trained_model_is_calibrated_kept_and_scores_a_tender(history):
         reason.label in {*LABELS.values(), label_of("mipyme", 0)} for reason in chance.reasons
     )
     assert all(abs(reason.points) >= 0.5 for reason in chance.reasons)
-    assert LABELS["price_ratio"] not in {
-        reason.label for reason in chance.reasons
-    }  # unknown when scoring: no reason
+    assert chance.items, "the demo tender's items have price history"
+    for item in chance.items:
+        prices = [price for price, _ in item.curve]
+        assert prices[0] < item.suggested_unit_price < prices[-1] and len(prices) == 17
+        assert item.curve[0][1] >= item.curve[-1][1]
+        if item.price_for_50 and item.price_for_70:
+            assert item.price_for_70 <= item.price_for_50
     assert chance.rivals and all(0 <= rival.wins <= rival.quotes for rival in chance.rivals)
     assert [rival.quotes for rival in chance.rivals] == sorted(
         (rival.quotes for rival in chance.rivals), reverse=True
