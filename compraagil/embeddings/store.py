@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from compraagil.embeddings.providers import Embedder
 
-BATCH = 128
-"""Texts per call of the model, each batch committed."""
+BATCH = 100
+"""Texts per call of the model, each batch committed (Gemini takes at most 100 a request)."""
 CHUNK = 4096
 """Pending tenders read per query (finding them reads every tender: done once per chunk)."""
 DESCRIPTION_CHARS = 300
