@@ -32,6 +32,20 @@ HTTP_REQUESTS = Counter(
 HTTP_SECONDS = Histogram(
     "compraagil_http_request_duration_seconds", "Time to answer the API routes", ["route", "method"]
 )
+PAGE_EVENTS = Counter(
+    "compraagil_page_events_total", "Page events the web app received (`state.handler`)", ["event"]
+)
+PAGE_CALL_SECONDS = Histogram(
+    "compraagil_page_call_duration_seconds",
+    "Time a page event spent in its core calls (queries, analyses), by event",
+    ["event"],
+)
+PAGE_CALL_ERRORS = Counter(
+    "compraagil_page_call_errors_total",
+    "Page events whose core call failed: `user` (a Spanish message for what was asked), `timeout`"
+    " (stopped at the statement timeout) or `ours`",
+    ["event", "kind"],
+)
 IMPORT_ROWS = Counter(
     "compraagil_import_rows_total", "Rows handled by imports, by outcome", ["source", "outcome"]
 )

@@ -3,6 +3,7 @@ and any failure turned into a Spanish message for the page (the web door's one t
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -13,6 +14,8 @@ from sqlalchemy.orm import Session
 from compraagil import request_ids
 from compraagil.db import is_statement_timeout, session_scope
 from compraagil.errors import CompraAgilError, InvalidInput, NotFound
+from compraagil.metrics import PAGE_CALL_ERRORS, PAGE_CALL_SECONDS
+from compraagil_web.event_metrics import current_event
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,12 @@ def describe(error: Exception) -> tuple[str, bool]:
     return GENERIC_MESSAGE, True
 
 
+def _error_kind(error: Exception) -> str:
+    if isinstance(error, CompraAgilError) and error.http_status < 500:
+        return "user"
+    return "timeout" if is_statement_timeout(error) else "ours"
+
+
 def _in_session(work: Callable[[Session], T]) -> T:
     with session_scope() as session:
         return work(session)
@@ -53,12 +62,15 @@ class CoreCalls(rx.State, mixin=True):
         self.loading, self.error = True, ""
 
     async def _call(self, work: Callable[[Session], T]) -> T | None:
-        """`work(session)` in a worker thread with a session of its own."""
+        """`work(session)` in a worker thread with a session of its own (timed under the event's name)."""
+        event, started = current_event.get(), time.perf_counter()
         try:
             with request_ids.bound(uuid.uuid4().hex):  # one id per page event, into its logs and jobs
                 return await asyncio.to_thread(_in_session, work)
         except Exception as error:
             self.error, self.retryable = describe(error)
+            PAGE_CALL_ERRORS.labels(event, _error_kind(error)).inc()
             return None
         finally:
+            PAGE_CALL_SECONDS.labels(event).observe(time.perf_counter() - started)
             self.loading = False

@@ -72,6 +72,8 @@ def test_navigation_reaches_every_section(product, page):
 
 
 def test_backend_serves_health_and_metrics(product, page):
+    page.goto(product.base_url + "/buscar?q=guantes&alcance=todas")
+    expect(page.locator("#search-total")).to_be_visible()
     health = page.request.get(product.base_url + "/healthz")
     assert health.status == 200
     assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
@@ -86,3 +88,6 @@ def test_backend_serves_health_and_metrics(product, page):
     assert ("compraagil_http_requests_total", healthz) in samples, (
         "counted by whichever backend worker served it"
     )
+    search = (("event", "search_state.load"),)
+    assert ("compraagil_page_events_total", search) in samples
+    assert ("compraagil_page_call_duration_seconds_count", search) in samples
