@@ -2,6 +2,8 @@
 plan, the download route serves a company's own files only, a failing job leaves no file and gives
 the use back, and old exports are deleted."""
 
+import gc
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -18,7 +20,7 @@ from compraagil.config import PROJECT_ROOT, child_environment, get_settings
 from compraagil.db import session_scope
 from compraagil.errors import NotFound, QuotaExceeded
 from compraagil.exports import service
-from compraagil.exports.files import export_path, exports_root
+from compraagil.exports.files import export_path
 from compraagil.models import Export
 from compraagil.pipeline.service import edit_item, save_tender
 from compraagil.redis_client import get_redis
@@ -182,15 +184,32 @@ def test_an_invalid_request_counts_nothing(services):
     assert used(company) == 0
 
 
-def test_a_job_that_fails_leaves_no_file_and_gives_the_use_back(tmp_path, services, data_dir, monkeypatch):
+@pytest.fixture
+def full_disk(tmp_path, monkeypatch):
+    """DATA_DIR on a small filesystem of its own (tmpfs), filled up but for a few kilobytes: a
+    workbook cannot be written there, as on a full disk."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small filesystem needs root (CI runs as root)")
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(folder)], check=True)
+    try:
+        (folder / "filler").write_bytes(b"\0" * (508 * 1024))  # 4 KB left: less than any workbook
+        monkeypatch.setenv("DATA_DIR", str(folder))
+        get_settings.cache_clear()
+        yield folder
+    finally:
+        get_settings.cache_clear()
+        gc.collect()  # the failed workbook's zip handle closes when collected
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+def test_a_full_disk_fails_the_export_clearly_leaves_no_file_and_gives_the_use_back(
+    tmp_path, services, full_disk
+):
     history(tmp_path, "h.csv", [quote(WON, Y, "1000")])
     user, company = account("ana@nandu.cl", plan="PYME")
-
-    def half_then_crash(path, sheets):
-        path.write_bytes(b"PK half a workbook")
-        raise RuntimeError("a bug")
-
-    monkeypatch.setattr(service, "write_workbook", half_then_crash)
+    call(save_tender, user_id=user, company_id=company, codigo=WON)
 
     def last_attempt(export_id: str) -> None:
         queues.get_queue(queues.EXPORTS).enqueue(
@@ -201,8 +220,10 @@ def test_a_job_that_fails_leaves_no_file_and_gives_the_use_back(tmp_path, servic
     ticket = ask("pipeline", user, company, enqueue=last_attempt)
     assert used(company) == 1
     SimpleWorker([queues.get_queue(queues.EXPORTS)], connection=get_redis()).work(burst=True)
+    job = queues.get_queue(queues.EXPORTS).fetch_job(ticket.id)
     assert queues.job_progress(ticket.id).state == queues.FAILED
-    assert [p for p in exports_root().rglob("*") if p.is_file()] == []
+    assert "No space left on device" in job.latest_result().exc_string
+    assert sorted(p.name for p in full_disk.rglob("*") if p.is_file()) == ["filler"]
     assert used(company) == 0
     with pytest.raises(NotFound):
         call(service.download, company_id=company, export_id=ticket.id)
