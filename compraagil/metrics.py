@@ -2,7 +2,8 @@
 
 The web app answers from several processes (Reflex's backend workers): with PROMETHEUS_MULTIPROC_DIR
 (set by `make run` and compose for the web app) each process writes its counts to files there and
-/metrics adds them all up."""
+/metrics adds them all up. What the workers, the CLI and the bot count is kept in Redis instead
+(`SHARED`), since their processes come and go."""
 
 import logging
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from compraagil.config import get_settings
+from compraagil.shared_metrics import SharedCounter, SharedHistogram
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ PAGE_CALL_ERRORS = Counter(
     " (stopped at the statement timeout) or `ours`",
     ["event", "kind"],
 )
-IMPORT_ROWS = Counter(
+IMPORT_ROWS = SharedCounter(
     "compraagil_import_rows_total", "Rows handled by imports, by outcome", ["source", "outcome"]
 )
 CACHE_REQUESTS = Counter(
@@ -54,15 +56,23 @@ CACHE_REQUESTS = Counter(
     "Cache lookups by kind and result (hit, miss, skipped)",
     ["kind", "result"],
 )
-QUOTA_REFUSALS = Counter(
+QUOTA_REFUSALS = SharedCounter(
     "compraagil_quota_refusals_total", "Uses a plan refused (limit reached or not included)", ["feature"]
 )
-ALERT_MATCHES = Counter("compraagil_alert_matches_total", "Notices created by alerts matching new tenders")
-ALERT_DELIVERIES = Counter(
+ALERT_MATCHES = SharedCounter(
+    "compraagil_alert_matches_total", "Notices created by alerts matching new tenders"
+)
+ALERT_DELIVERIES = SharedCounter(
     "compraagil_alert_deliveries_total",
     "Alert and reminder deliveries by channel and outcome (sent, failed, skipped)",
     ["channel", "outcome"],
 )
+JOB_SECONDS = SharedHistogram(
+    "compraagil_job_duration_seconds", "Time jobs took, by queue, task and outcome (ok, failed)",
+    ["queue", "task", "outcome"],
+)  # fmt: skip
+SHARED = (IMPORT_ROWS, QUOTA_REFUSALS, ALERT_MATCHES, ALERT_DELIVERIES, JOB_SECONDS)
+"""Counted in Redis (`compraagil.shared_metrics`): the workers, the CLI and the bot count them too."""
 
 
 class ReadAtScrape:
@@ -117,6 +127,6 @@ def render() -> tuple[bytes, str]:
         MultiProcessCollector(registry)
     else:
         registry.register(_ThisProcess())
-    for collector in _read_at_scrape.values():
+    for collector in (*SHARED, *_read_at_scrape.values()):
         registry.register(collector)
     return generate_latest(registry), CONTENT_TYPE_LATEST

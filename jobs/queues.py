@@ -1,5 +1,6 @@
 """The queues, and how work is put on them."""
 
+import time
 from dataclasses import dataclass
 
 import redis
@@ -8,6 +9,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Callback, Job, JobStatus
 
 from compraagil import request_ids
+from compraagil.metrics import JOB_SECONDS
 from compraagil.redis_client import get_redis
 
 ML = "ml"
@@ -34,11 +36,19 @@ DRAFT_META = "draft"
 
 
 class TracedJob(Job):
-    """A job that runs under the request id it was enqueued with (its logs carry it)."""
+    """A job that runs under the request id it was enqueued with (its logs carry it), timed into
+    `compraagil_job_duration_seconds` by queue, task and outcome."""
 
     def perform(self) -> object:
-        with request_ids.bound(self.meta.get(REQUEST_ID_META)):
-            return super().perform()
+        started, outcome = time.perf_counter(), "failed"
+        try:
+            with request_ids.bound(self.meta.get(REQUEST_ID_META)):
+                result = super().perform()
+            outcome = "ok"
+            return result
+        finally:
+            task = (self.func_name or "").rpartition(".")[2]
+            JOB_SECONDS.labels(self.origin, task, outcome).observe(time.perf_counter() - started)
 
 
 class TracedQueue(Queue):

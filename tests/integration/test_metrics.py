@@ -1,17 +1,20 @@
 """/metrics: the backend's routes counted and timed by route template (never an id), the jobs of
 every queue by state and the newest backup's time, read when scraped (the same whichever process
-answers)."""
+answers); what a forked worker's job and a CLI import count reaches /metrics through Redis."""
 
+import subprocess
+import sys
 from datetime import datetime
 
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from compraagil.backups.service import backup
-from compraagil.config import get_settings
+from compraagil.config import PROJECT_ROOT, child_environment, get_settings
 from compraagil.db import libpq_url
 from compraagil_web.api import api
 from jobs.queues import EXPORTS, get_queue
+from tests.cot_files import header, row, write_csv
 
 
 def samples() -> dict[tuple[str, frozenset], float]:
@@ -57,3 +60,26 @@ def test_the_newest_backups_time_is_exposed(services, monkeypatch, tmp_path):
     made = backup(database=libpq_url(services.database_url))
     taken = datetime.fromisoformat(made.manifest["taken_at"]).timestamp()
     assert samples()[("compraagil_backup_last_taken_timestamp_seconds", frozenset())] == taken
+
+
+def _run(services, *args: str) -> None:
+    env = child_environment(DATABASE_URL=services.database_url, REDIS_URL=services.redis_url)
+    done = subprocess.run(
+        [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_what_worker_jobs_and_cli_imports_count_reaches_metrics(services, tmp_path):
+    lines = [row(CodigoCotizacion=f"77-{n}-COT26", ProductoCotizado=f"Producto {n}") for n in range(3)]
+    _run(services, "-m", "compraagil", "import", str(write_csv(tmp_path / "cot.csv", [header(), *lines])))
+    get_queue(EXPORTS).enqueue("jobs.tasks.health.health")
+    _run(services, "-m", "jobs.worker", "--queues", EXPORTS, "--burst")  # RQ forks a process for the job
+
+    figures = samples()
+    inserted = frozenset({"source": "cot", "outcome": "inserted"}.items())
+    assert figures[("compraagil_import_rows_total", inserted)] == 3
+    job = frozenset({"queue": "exports", "task": "health", "outcome": "ok"}.items())
+    assert figures[("compraagil_job_duration_seconds_count", job)] == 1
+    assert 0 < figures[("compraagil_job_duration_seconds_sum", job)] < 60
+    assert figures[("compraagil_job_duration_seconds_bucket", job | {("le", "+Inf")})] == 1

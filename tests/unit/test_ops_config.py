@@ -8,6 +8,7 @@ import yaml
 
 from compraagil import metrics
 from compraagil.config import PROJECT_ROOT
+from compraagil.shared_metrics import SharedHistogram
 from compraagil_web.scrape_metrics import register_scrape_metrics
 
 OPS = PROJECT_ROOT / "ops"
@@ -25,6 +26,10 @@ def exposed() -> set[str]:
             names.add(f"{name}_total" if kind == "counter" else name)
             if kind == "histogram":
                 names |= {name + suffix for suffix in HISTOGRAM_SUFFIXES}
+    for shared in metrics.SHARED:
+        names.add(shared.name)
+        if isinstance(shared, SharedHistogram):
+            names |= {shared.name + suffix for suffix in HISTOGRAM_SUFFIXES}
     return names
 
 
