@@ -1,6 +1,7 @@
 """Import runs: opened before reading, closed with their counts, or failed with their error."""
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
@@ -10,6 +11,8 @@ import psycopg
 from compraagil import after_import, cache
 from compraagil.metrics import IMPORT_ROWS
 from compraagil.search import indexing, vocabulary
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -91,10 +94,18 @@ def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, m
 def landed(counts: ImportCounts) -> indexing.Indexed:
     """After a run's commit: tenders it left without search columns get them, the search
     vocabulary follows the new data, cached figures are dropped, then the registered «after
-    import» steps run (`compraagil.after_import`). Returns what the search indexing did."""
-    indexed = indexing.fill_pending()
+    import» steps run (`compraagil.after_import`). Returns what the search indexing did.
+
+    The run has landed whatever happens here: a database error is logged, and the tenders still
+    pending are filled by the next alert matching (every minute) or the next import."""
+    indexed = indexing.Indexed(tenders=0, seconds=0.0)
+    try:
+        indexed = indexing.fill_pending()
+        if counts.inserted or counts.updated or indexed.tenders:
+            vocabulary.refresh()
+    except psycopg.Error:
+        log.exception("search indexing after an import failed; it is retried by the next matching or import")
     if counts.inserted or counts.updated or indexed.tenders:
-        vocabulary.refresh()
         cache.invalidate()
         after_import.run(counts)
     return indexed
