@@ -23,7 +23,7 @@ def export_url(export_id: str) -> str:
     return f"/api/exports/{export_id}"
 
 
-def _member(session, token: str, missing: str) -> User:
+def _signed_in_user(session, token: str, missing: str) -> User:
     """The signed-in user of the session cookie; NotFound (never 401) when there is none."""
     try:
         return resolve_session(session=session, token=token)
@@ -33,13 +33,13 @@ def _member(session, token: str, missing: str) -> User:
 
 def _find(token: str, export_id: str) -> Download:
     with session_scope() as session:
-        user = _member(session, token, "No encontramos esa exportación.")
+        user = _signed_in_user(session, token, "No encontramos esa exportación.")
         return download(session=session, company_id=user.company_id, export_id=export_id)
 
 
 def _proposal_document(token: str, proposal_id: str, version: int, extension: str) -> Document:
     with session_scope() as session:
-        user = _member(session, token, "No encontramos esa propuesta.")
+        user = _signed_in_user(session, token, "No encontramos esa propuesta.")
         return document(
             session=session,
             company_id=user.company_id,

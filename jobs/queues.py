@@ -47,7 +47,7 @@ class TracedJob(Job):
             outcome = "ok"
             return result
         finally:
-            task = (self.func_name or "").rpartition(".")[2]
+            task = ".".join((self.func_name or "").split(".")[-2:])  # module.function: «exports.build»
             JOB_SECONDS.labels(self.origin, task, outcome).observe(time.perf_counter() - started)
 
 

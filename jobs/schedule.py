@@ -48,6 +48,9 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob(
             PREFIX + "exports-cleanup", "15 * * * *", "jobs.tasks.exports.delete_old_exports", queues.EXPORTS
         ),
+        PeriodicJob(
+            PREFIX + "stale-proposals", "*/10 * * * *", "jobs.tasks.proposals.fail_stale", queues.EXPORTS
+        ),
         PeriodicJob(PREFIX + "alerts-match", "* * * * *", "jobs.tasks.alerts.match_alerts", queues.ALERTS),
         PeriodicJob(
             PREFIX + "alerts-digest",

@@ -139,6 +139,6 @@ def match_pending_runs(*, session: Session) -> list[RunMatch]:
     """Match every finished run not matched yet, oldest first."""
     done = []
     while (run_id := session.execute(PENDING_RUN).scalar_one_or_none()) is not None:
-        indexing.fill_pending()  # after the run was found: its tenders are searchable
+        indexing.catch_up()  # after the run was found: its tenders are searchable
         done.append(match_run(session=session, run_id=run_id))
     return done

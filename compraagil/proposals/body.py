@@ -22,6 +22,9 @@ FORMAT_HELP = (
 MAX_LENGTH = 30_000
 """Characters a proposal may have (a Compra Ágil quote letter is one or two pages)."""
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters a document cannot hold (XML 1.0): pasted or written by a model, they are dropped."""
+
 SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
@@ -34,6 +37,11 @@ class Block:
     """Bullets' texts."""
     rows: list[list[str]] = field(default_factory=list)
     """A table's rows of cells, the header first."""
+
+
+def printable(text: str) -> str:
+    """The text without the control characters a PDF or DOCX cannot hold (tabs and newlines stay)."""
+    return NOT_XML.sub("", text)
 
 
 def _clean(text: str) -> str:

@@ -34,7 +34,7 @@ class ProposalContext:
 
 def _supplier(company: Company, user: User | None) -> Supplier:
     return Supplier(
-        name=company.name or "Nuestra empresa",
+        name=company.name or "[Razón social de tu empresa]",
         rut=format_rut(parse_rut(company.rut)) if company.rut else None,
         giro=company.billing_giro,
         address=company.billing_address,

@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session
@@ -21,7 +21,7 @@ from compraagil.errors import InvalidInput, NotFound
 from compraagil.models import Proposal, ProposalVersion
 from compraagil.plans.quotas import metered, release
 from compraagil.plans.table import Feature
-from compraagil.proposals.body import MAX_LENGTH, title_of
+from compraagil.proposals.body import MAX_LENGTH, printable, title_of
 from compraagil.proposals.context import ProposalContext, proposal_context
 from compraagil.proposals.documents import FORMATS, render
 from compraagil.proposals.gemini import GeminiUnavailable, write_with_gemini
@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 
 PENDING, READY, FAILED = "pendiente", "lista", "fallida"
 GEMINI, TEMPLATE, EDIT = "gemini", "plantilla", "edicion"
-FELL_BACK = "Gemini no respondió; la escribimos con la plantilla."
+FELL_BACK = "No pudimos redactarla con Gemini; usamos la plantilla."
 NOT_FOUND = "No encontramos esa propuesta."
+STALE_AFTER = timedelta(minutes=20)
+"""A proposal pending this long lost its job (the job's timeout and retries take under 12 minutes)."""
 
 Draft = Callable[[str], None]
 """Told the text written so far while a writer streams it."""
@@ -79,7 +81,11 @@ def request_proposal(
         try:
             enqueue(proposal_id)
         except Exception:
-            session.execute(update(Proposal).where(Proposal.id == proposal_id).values(status=FAILED))
+            session.execute(
+                update(Proposal)
+                .where(Proposal.id == proposal_id, Proposal.status == PENDING)
+                .values(status=FAILED)
+            )
             session.commit()
             raise
     return proposal_id
@@ -97,7 +103,7 @@ def _write(context: ProposalContext, on_draft: Draft) -> tuple[str, str, str | N
                 base_url=settings.gemini_api_url,
                 on_text=on_draft,
             )
-            return text[:MAX_LENGTH], GEMINI, None
+            return printable(text)[:MAX_LENGTH], GEMINI, None
         except GeminiUnavailable as error:
             log.warning("proposal written from the templates", extra={"reason": str(error)})
             return write_offline(context), TEMPLATE, FELL_BACK
@@ -105,7 +111,8 @@ def _write(context: ProposalContext, on_draft: Draft) -> tuple[str, str, str | N
 
 
 def write_proposal(*, session: Session, proposal_id: str, on_draft: Draft = lambda text: None) -> int:
-    """The job's work: write the proposal's first version and mark it ready; returns its length."""
+    """The job's work: write the proposal's first version and mark it ready; returns its length.
+    No transaction stays open while a writer works (Gemini may take a while)."""
     proposal = session.get(Proposal, proposal_id)
     if proposal is None or proposal.status == FAILED:
         raise NotFound(NOT_FOUND)
@@ -118,16 +125,35 @@ def write_proposal(*, session: Session, proposal_id: str, on_draft: Draft = lamb
         codigo=proposal.tender_codigo,
         today=datetime.now(SANTIAGO).date(),
     )
+    author = proposal.user_id
+    session.commit()
     text, writer, note = _write(context, on_draft)
-    session.add(
-        ProposalVersion(
-            proposal_id=proposal_id, version=1, body=text, source=writer, user_id=proposal.user_id
-        )
-    )
-    proposal.status, proposal.writer, proposal.note = READY, writer, note
-    proposal.finished_at = datetime.now(UTC)
+    ready = session.execute(
+        update(Proposal)
+        .where(Proposal.id == proposal_id, Proposal.status == PENDING)
+        .values(status=READY, writer=writer, note=note, finished_at=datetime.now(UTC))
+    ).rowcount
+    if not ready:  # failed meanwhile (given up on as stale): nothing to keep
+        session.rollback()
+        raise NotFound(NOT_FOUND)
+    session.add(ProposalVersion(proposal_id=proposal_id, version=1, body=text, source=writer, user_id=author))
     session.commit()
     return len(text)
+
+
+def fail_stale_proposals(*, session: Session, now: datetime | None = None) -> int:
+    """Give up on proposals still pending after STALE_AFTER (their job was lost, e.g. its process
+    killed, which skips the failure callback): failed, and the plan's use given back."""
+    cutoff = (now or datetime.now(UTC)) - STALE_AFTER
+    stale = (
+        session.execute(select(Proposal.id).where(Proposal.status == PENDING, Proposal.created_at < cutoff))
+        .scalars()
+        .all()
+    )
+    session.commit()
+    for proposal_id in stale:
+        fail_proposal(session=session, proposal_id=proposal_id, ours=True)
+    return len(stale)
 
 
 def fail_proposal(*, session: Session, proposal_id: str, ours: bool) -> None:
@@ -156,24 +182,22 @@ def _own(session: Session, company_id: int, proposal_id: str) -> Proposal:
     return proposal
 
 
-def _latest(session: Session, proposal_id: str) -> ProposalVersion:
+def _latest(session: Session, proposal_id: str) -> ProposalVersion | None:
     return session.execute(
         select(ProposalVersion)
         .where(ProposalVersion.proposal_id == proposal_id)
         .order_by(ProposalVersion.version.desc())
         .limit(1)
-    ).scalar_one()
+    ).scalar_one_or_none()
 
 
 def _version(session: Session, proposal_id: str, version: int | None) -> ProposalVersion | None:
+    """The asked version (NotFound when it does not exist), or the latest (None while writing)."""
     if version is None:
-        found = session.execute(
-            select(ProposalVersion).where(ProposalVersion.proposal_id == proposal_id).order_by(ProposalVersion.version.desc()).limit(1)
-        ).scalar_one_or_none()  # fmt: skip
-    else:
-        found = session.get(ProposalVersion, (proposal_id, version))
-        if found is None:
-            raise NotFound("Esa versión de la propuesta no existe.")
+        return _latest(session, proposal_id)
+    found = session.get(ProposalVersion, (proposal_id, version))
+    if found is None:
+        raise NotFound("Esa versión de la propuesta no existe.")
     return found
 
 
@@ -227,13 +251,15 @@ def save_version(*, session: Session, user_id: int, company_id: int, proposal_id
     returns the version that now holds it."""
     require_member(session, user_id, company_id)
     proposal = _own(session, company_id, proposal_id)
-    text = body.replace("\r\n", "\n").strip()
+    text = printable(body.replace("\r\n", "\n")).strip()
     if not text:
         raise InvalidInput("La propuesta está vacía.")
     if len(text) > MAX_LENGTH:
         raise InvalidInput(f"La propuesta supera los {MAX_LENGTH:,} caracteres.".replace(",", "."))
+    if proposal.status == FAILED:
+        raise InvalidInput("Esta propuesta no se pudo redactar: pídela de nuevo desde la Compra Ágil.")
     if proposal.status != READY:
-        raise InvalidInput("La propuesta aún se está escribiendo.")
+        raise InvalidInput("La propuesta aún se está redactando.")
     session.execute(select(Proposal).where(Proposal.id == proposal.id).with_for_update())
     latest = _latest(session, proposal.id)
     if latest.body == text:

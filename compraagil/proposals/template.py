@@ -61,7 +61,7 @@ def _conditions(context: ProposalContext) -> list[str]:
     place = tender.delivery_address or "la dirección que indique la unidad de compra"
     lines = [
         f"- Plazo de entrega: {days}.",
-        f"- Lugar de entrega: {place}, sin costo adicional de despacho.",
+        f"- Lugar de entrega: {place}.",
         f"- Validez de la oferta: {VALID_DAYS} días corridos desde la fecha de esta cotización.",
         "- Forma de pago: según lo dispuesto para Compra Ágil, contra factura y recepción conforme.",
         "- Los productos cumplen lo solicitado en la ficha de la Compra Ágil; cualquier equivalente se"
@@ -93,8 +93,7 @@ def write_offline(context: ProposalContext) -> str:
             "",
             "## Presentación",
             f"{_identity(context)}, presenta su cotización para la Compra Ágil {tender.codigo}, «{tender.name}»{closes}."
-            " Ofrecemos los productos solicitados en las cantidades requeridas, con despacho incluido y"
-            " atención directa durante toda la entrega.",
+            " Ofrecemos los productos solicitados en las cantidades requeridas.",
             "",
             "## Oferta económica",
             *offer_table(context),

@@ -1,8 +1,10 @@
 """«Precio para ganar» per requested item: the chance of winning against one item's unit price, the
 other items at their suggested prices — the same model and features as the whole quote's curve.
 
-A quote's prices enter the model as the training rows have them (`features.py`): the geometric mean
-of each line's unit price over its product's median (`price_ratio`), and the total."""
+A quote's prices enter the model as the training rows' `price_ratio` (`features.py`): the geometric
+mean of each line's unit price over its product's median. An approximation at scoring time: the
+median is the price analysis's (every spelling of the product, over its window), where training
+used the exact product's previous month."""
 
 import math
 from dataclasses import dataclass

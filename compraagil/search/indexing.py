@@ -13,7 +13,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from compraagil import cache
 from compraagil.db import connect
+from compraagil.search import vocabulary
 
 DEFER = "SET LOCAL compraagil.defer_search_index = on"
 """Run inside a transaction: the tenders it writes are left for `fill_pending()`."""
@@ -22,17 +24,24 @@ BATCH = 5000
 """Tenders per committed batch (a few hundred milliseconds of work each)."""
 
 FILL_BATCH = """
-UPDATE tenders SET search_vector = tender_search_vector(name, items_text, description),
-                   search_document = tender_search_document(name, items_text)
-WHERE search_vector IS NULL  -- checked again on a row another filler has just written
-  AND id IN (SELECT id FROM tenders WHERE search_vector IS NULL AND id %% %(lanes)s = %(lane)s
-             ORDER BY id LIMIT %(batch)s)
+WITH claimed AS (
+    SELECT id FROM tenders WHERE search_vector IS NULL AND id %% %(lanes)s = %(lane)s
+    ORDER BY id LIMIT %(batch)s
+    FOR UPDATE SKIP LOCKED  -- rows another filler holds are left to it: no filler ever waits here
+)
+UPDATE tenders t SET search_vector = tender_search_vector(t.name, t.items_text, t.description),
+                     search_document = tender_search_document(t.name, t.items_text)
+FROM claimed c WHERE t.id = c.id
 """
+
+WAIT_FOR_OTHERS = """
+SELECT id FROM tenders WHERE search_vector IS NULL AND id %% %(lanes)s = %(lane)s LIMIT 1 FOR UPDATE
+"""
+"""Blocks until another filler's batch commits (holding no lock itself, so it cannot deadlock);
+then the row is filled and no longer qualifies, or it is one still to fill."""
 
 PENDING_COUNT = "SELECT count(*) FROM tenders WHERE search_vector IS NULL"
 """Tenders whose search columns are still to be filled (read from a small partial index)."""
-
-ANY_PENDING = "SELECT EXISTS (SELECT FROM tenders WHERE search_vector IS NULL AND id %% %(lanes)s = %(lane)s)"
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ class Indexed:
 
 def fill_pending(*, lanes: int | None = None) -> Indexed:
     """Fill every pending tender's search columns, `lanes` connections in parallel (default: one
-    per core, at most four). Safe to run from several processes at once: each row is filled once."""
+    per core, at most four). Safe to run from several processes at once: each claims rows no other
+    holds (SKIP LOCKED) and waits for the rest to be committed, so it returns with none pending."""
     lanes = lanes or min(os.cpu_count() or 1, 4)
     started = time.monotonic()
     if lanes == 1:
@@ -57,13 +67,26 @@ def fill_pending(*, lanes: int | None = None) -> Indexed:
 
 
 def _fill_lane(lane: int, lanes: int) -> int:
-    """Fill the pending tenders whose id falls in this lane, a batch per transaction."""
+    """Fill the pending tenders whose id falls in this lane, a batch per transaction; rows another
+    filler holds are waited for (its batch commits them), so the lane ends with none pending."""
     filled = 0
     params = {"lane": lane, "lanes": lanes, "batch": BATCH}
     with connect() as conn:
         while True:
             done = conn.execute(FILL_BATCH, params).rowcount
             filled += done
-            # none filled here: either the lane is done, or another filler had those rows (now written)
-            if not done and not conn.execute(ANY_PENDING, params).fetchone()[0]:
-                return filled
+            if done:
+                continue
+            with conn.transaction():
+                if conn.execute(WAIT_FOR_OTHERS, params).fetchone() is None:
+                    return filled
+
+
+def catch_up() -> Indexed:
+    """Fill what is pending and, when anything was, let the vocabulary and cached searches follow
+    (for fillers other than the import itself: alert matching)."""
+    indexed = fill_pending()
+    if indexed.tenders:
+        vocabulary.refresh()
+        cache.invalidate()
+    return indexed

@@ -59,12 +59,12 @@ def items_figure(chance: WinChance) -> go.Figure:
     """One line per item: the chance against its unit price, as a share of the suggested price."""
     figure = go.Figure()
     for item in chance.items:
+        name = _plain(item.product[:40])
         figure.add_trace(
             go.Scatter(
                 x=[round(100 * price / item.suggested_unit_price) for price, _ in item.curve],
                 y=[100 * p for _, p in item.curve], customdata=[format_clp(price) for price, _ in item.curve],
-                mode="lines", name=item.product[:40],
-                hovertemplate="%{customdata}: %{y:.0f} %<extra>" + item.product[:40] + "</extra>",
+                mode="lines", name=name, hovertemplate="%{customdata}: %{y:.0f} %<extra>" + name + "</extra>",
             )
         )  # fmt: skip
     figure.add_vline(x=100, line_color=ACCENT, line_dash="dash")
@@ -80,6 +80,11 @@ def items_figure(chance: WinChance) -> go.Figure:
         **LAYOUT,
     )
     return figure
+
+
+def _plain(text: str) -> str:
+    """A product's name as plain text inside a Plotly template (no markup, no template fields)."""
+    return text.replace("<", "‹").replace(">", "›").replace("%{", "% {")
 
 
 def _item_row(item) -> ItemRow:

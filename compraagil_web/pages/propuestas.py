@@ -11,7 +11,14 @@ import reflex as rx
 
 from compraagil.chile.dates import format_date, format_datetime
 from compraagil.proposals.body import FORMAT_HELP
-from compraagil.proposals.service import PENDING, ProposalView, get_proposal, list_proposals, save_version
+from compraagil.proposals.service import (
+    FAILED,
+    PENDING,
+    ProposalView,
+    get_proposal,
+    list_proposals,
+    save_version,
+)
 from compraagil_web import routes
 from compraagil_web.components.error_state import error_state
 from compraagil_web.components.layout import page
@@ -119,7 +126,8 @@ class ProposalState(CoreCalls, rx.State):
         if user is None:
             yield to_login(self)
             return
-        self.proposal_id = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+        self.proposal_id = ""
+        asked = unquote(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
         wanted = self.router.url.query_parameters.get("version", "")
         version = int(wanted) if wanted.isdigit() else None
         self.saved, self.save_error, self.draft, self.percent = "", "", "", 0
@@ -127,11 +135,12 @@ class ProposalState(CoreCalls, rx.State):
         yield
         found = await self._call(
             lambda session: get_proposal(
-                session=session, company_id=user.company_id, proposal_id=self.proposal_id, version=version
+                session=session, company_id=user.company_id, proposal_id=asked, version=version
             )
         )
         if found is None:
             return
+        self.proposal_id = found.id  # only a proposal of this company is followed or saved
         self._show(found)
         if found.status == PENDING:
             yield ProposalState.follow
@@ -150,10 +159,10 @@ class ProposalState(CoreCalls, rx.State):
                     return
                 self.percent, self.draft = progress.percent, draft
                 if progress.over:
-                    if progress.state != queues.DONE:
-                        self.status, self.error = "fallida", FAILED_MESSAGE
-                        return
-                    return ProposalState.load
+                    if progress.state == queues.DONE:
+                        return ProposalState.load
+                    self.status = FAILED  # its failure callback (or the stale sweep) records it
+                    return None
         async with self:
             if self.proposal_id == proposal_id:
                 self.error = FAILED_MESSAGE
@@ -310,7 +319,20 @@ def proposal_page() -> rx.Component:
                 rx.cond(
                     ProposalState.error != "",
                     error_state(ProposalState, ProposalState.load),
-                    rx.cond(ProposalState.status == PENDING, _writing(), _editor()),
+                    rx.match(
+                        ProposalState.status,
+                        (PENDING, _writing()),
+                        (
+                            FAILED,
+                            rx.callout(
+                                FAILED_MESSAGE,
+                                icon="triangle_alert",
+                                color_scheme="red",
+                                id="proposal-failed",
+                            ),
+                        ),
+                        _editor(),
+                    ),
                 ),
             ),
             spacing="3",

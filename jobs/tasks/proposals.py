@@ -1,5 +1,5 @@
-"""Proposal jobs: write one (progress and the streamed text in the job's meta), and give up on it
-when its last attempt fails."""
+"""Proposal jobs: write one (progress and the streamed text in the job's meta), give up on it when
+its last attempt fails, and every ten minutes on those whose job was lost."""
 
 import time
 
@@ -7,7 +7,7 @@ from rq import get_current_job
 
 from compraagil.db import session_scope
 from compraagil.errors import CompraAgilError
-from compraagil.proposals.service import fail_proposal, write_proposal
+from compraagil.proposals.service import fail_proposal, fail_stale_proposals, write_proposal
 from jobs.queues import DRAFT_META, PROGRESS_META
 
 EXPECTED_LENGTH = 2500
@@ -50,3 +50,9 @@ def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
     ours = not (isinstance(exc_value, CompraAgilError) and exc_value.http_status < 500)
     with session_scope() as session:
         fail_proposal(session=session, proposal_id=job.args[0], ours=ours)
+
+
+def fail_stale() -> int:
+    """The periodic job: fail proposals pending too long (their use given back); returns how many."""
+    with session_scope() as session:
+        return fail_stale_proposals(session=session)

@@ -188,8 +188,8 @@ def test_an_invalid_request_counts_nothing(services):
 def full_disk(tmp_path, monkeypatch):
     """DATA_DIR on a small filesystem of its own (tmpfs), filled up but for a few kilobytes: a
     workbook cannot be written there, as on a full disk."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small filesystem needs root (CI runs as root)")
+    if os.geteuid() != 0 and not os.environ.get("CI"):
+        pytest.skip("mounting a small filesystem needs root (CI runs as root, and there it must run)")
     folder = tmp_path / "small-disk"
     folder.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(folder)], check=True)

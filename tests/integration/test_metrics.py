@@ -79,7 +79,7 @@ def test_what_worker_jobs_and_cli_imports_count_reaches_metrics(services, tmp_pa
     figures = samples()
     inserted = frozenset({"source": "cot", "outcome": "inserted"}.items())
     assert figures[("compraagil_import_rows_total", inserted)] == 3
-    job = frozenset({"queue": "exports", "task": "health", "outcome": "ok"}.items())
+    job = frozenset({"queue": "exports", "task": "health.health", "outcome": "ok"}.items())
     assert figures[("compraagil_job_duration_seconds_count", job)] == 1
     assert 0 < figures[("compraagil_job_duration_seconds_sum", job)] < 60
     assert figures[("compraagil_job_duration_seconds_bucket", job | {("le", "+Inf")})] == 1

@@ -7,6 +7,7 @@ import io
 import math
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from docx import Document
@@ -188,3 +189,39 @@ def test_plans_count_proposals_and_a_failure_of_ours_gives_the_use_back(paper, s
     with pytest.raises(NotFound):
         call(service.request_proposal, user_id=user, company_id=company, codigo="1-1-COT99", enqueue=print)
     assert len(call(service.list_proposals, company_id=company)) == 6  # five pending, one failed
+
+
+def test_a_lost_job_is_given_up_with_its_use_given_back(paper, services):
+    user, company = pyme()
+    lost = ask(user, company, enqueue=lambda proposal_id: None)  # as if its process had been killed
+    assert call(service.fail_stale_proposals) == 0
+    later = datetime.now(UTC) + service.STALE_AFTER + timedelta(minutes=1)
+    assert call(service.fail_stale_proposals, now=later) == 1
+    assert call(service.get_proposal, company_id=company, proposal_id=lost).status == "fallida"
+    assert used(company) == 0
+    with pytest.raises(NotFound):
+        call(service.write_proposal, proposal_id=lost)
+
+
+def test_pasted_control_characters_never_break_a_document(paper, services):
+    user, company = pyme()
+    proposal_id = ask(user, company)
+    run_worker(services)
+    body = call(service.get_proposal, company_id=company, proposal_id=proposal_id).body
+    assert (
+        call(
+            service.save_version,
+            user_id=user,
+            company_id=company,
+            proposal_id=proposal_id,
+            body=body + "\nFin\x00\x1b.",
+        )
+        == 2
+    )
+    saved = call(service.get_proposal, company_id=company, proposal_id=proposal_id).body
+    assert saved.endswith("Fin.")
+    for extension in ("pdf", "docx"):
+        made = call(
+            service.document, company_id=company, proposal_id=proposal_id, version=2, extension=extension
+        )
+        assert made.content

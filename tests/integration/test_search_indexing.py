@@ -3,6 +3,7 @@
 other writers, and text changes, get them at once; alert matching never matches a run whose
 tenders are still pending."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -111,3 +112,16 @@ def test_alert_matching_fills_a_runs_pending_tenders_before_matching():
         ).scalar_one()
     assert (run.tenders, run.notices, pending) == (1, 1, 0)
     assert [notice.codigo for notice in notices] == ["4-1-COT26"]
+
+
+def test_fillers_running_at_once_fill_each_tender_once_and_leave_none_pending():
+    with connect() as conn, conn.transaction():
+        conn.execute(indexing.DEFER)
+        conn.execute(
+            "INSERT INTO tenders (codigo, name, state, source)"
+            " SELECT n || '-1-COT26', 'Resmas lote ' || n, 'cerrada', 'cot' FROM generate_series(1, 12000) n"
+        )
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda lanes: indexing.fill_pending(lanes=lanes), [2, 3]))
+    assert sum(run.tenders for run in runs) == 12000
+    assert indexing_count("resma") == 0 and len(found("lote 11999")) >= 1
