@@ -74,7 +74,7 @@ def _stop_services(args: argparse.Namespace) -> int:
 
 def _import_files(args: argparse.Namespace) -> int:
     from compraagil.errors import ImportFailed
-    from compraagil.ingest.cot_import import import_cot_file
+    from compraagil.ingest.cot.importer import import_cot_file
 
     failed = 0
     for path in args.paths:
@@ -114,8 +114,8 @@ def _embed(args: argparse.Namespace) -> int:
 
 def _import_month(args: argparse.Namespace) -> int:
     from compraagil.errors import ImportFailed
-    from compraagil.ingest.download import MonthNotPublished, parse_month
-    from compraagil.ingest.months import import_month
+    from compraagil.ingest.cot.download import MonthNotPublished, parse_month
+    from compraagil.ingest.cot.months import import_month
 
     month = parse_month(args.month)
     progress = TerminalProgress(f"COT_{month:%Y-%m}")

@@ -3,7 +3,7 @@
 import zipfile
 from pathlib import Path
 
-from compraagil.ingest.cot_columns import HEADER_VARIANTS
+from compraagil.ingest.cot.columns import HEADER_VARIANTS
 
 DEFAULTS = {
     "NombreOOPP": "Ilustre Municipalidad de Chillán",

@@ -5,7 +5,7 @@ from pathlib import Path
 from compraagil.accounts.demo import create_account
 from compraagil.api_keys.service import create_key
 from compraagil.db import session_scope
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.importer import import_cot_file
 from tests.cot_files import header, row, write_csv
 
 PASSWORD = "claves-y-candados-26"

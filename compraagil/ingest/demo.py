@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from compraagil.db import get_engine
 from compraagil.ingest.api_v2.files import import_records
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.ingest.runs import ImportSummary
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.api_writer import open_details

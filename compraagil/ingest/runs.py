@@ -140,7 +140,7 @@ class RejectSink:
         self, conn: psycopg.Connection, run_id: int, locate: Callable[[dict[str, set[int]]], dict]
     ) -> None:
         """COPY every reject into import_rejects for `run_id`, with the line it starts on and its
-        text, as `locate(wanted)` finds them (by file name and record, as `cot_reader.locate_records`)."""
+        text, as `locate(wanted)` finds them (by file name and record, as `cot.reader.locate_records`)."""
         found = locate(self._wanted) if self._wanted else {}
 
         def located(file_name: str, record: int) -> tuple[int, str]:

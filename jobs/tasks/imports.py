@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from compraagil.ingest.api_v2.sync import parse_since, sync_from_settings
-from compraagil.ingest.cot_import import import_cot_file
-from compraagil.ingest.download import parse_month
-from compraagil.ingest.months import import_latest_month, import_month
+from compraagil.ingest.cot.download import parse_month
+from compraagil.ingest.cot.importer import import_cot_file
+from compraagil.ingest.cot.months import import_latest_month, import_month
 
 
 def import_file(path: str) -> str:

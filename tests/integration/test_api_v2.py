@@ -16,8 +16,8 @@ from compraagil.ingest.api_v2 import sync
 from compraagil.ingest.api_v2.client import ApiError, CompraAgilClient
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.ingest.api_v2.sync import OVERLAP, SyncFailed, api_time, sync_changes, windows
-from compraagil.ingest.download import MonthNotPublished
-from compraagil.ingest.months import import_month
+from compraagil.ingest.cot.download import MonthNotPublished
+from compraagil.ingest.cot.months import import_month
 from compraagil.preflight import ConfigurationError
 from jobs.tasks.imports import sync_api
 from tests.cot_files import header, row

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import text
 
 from compraagil.db import get_engine
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv as write_generated
 from tests.cot_files import row

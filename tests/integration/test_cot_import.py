@@ -12,8 +12,8 @@ from sqlalchemy import text
 from compraagil.config import PROJECT_ROOT, child_environment
 from compraagil.db import get_engine
 from compraagil.errors import ImportFailed
-from compraagil.ingest.cot_columns import HEADER_VARIANTS
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.columns import HEADER_VARIANTS
+from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv as write_generated
 from jobs.queues import SCRAPING, enqueue_with_retry

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from compraagil.competition.service import buyer_profile, supplier_profile
 from compraagil.dashboard.service import home_figures
 from compraagil.db import get_engine, session_scope
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.pricing.service import PriceQuery, analyze_prices
 from compraagil.tenders.service import get_tender
 from tests.cot_files import header, row, write_csv

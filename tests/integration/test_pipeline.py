@@ -10,7 +10,7 @@ from compraagil.accounts.companies import update_company
 from compraagil.accounts.demo import create_account
 from compraagil.db import session_scope
 from compraagil.errors import InvalidInput, NotFound, QuotaExceeded
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.models import Company
 from compraagil.pipeline import service
 from jobs.tasks.pipeline import register_after_import

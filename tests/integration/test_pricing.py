@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from compraagil.chile.rut import Rut, check_digit, format_rut
 from compraagil.db import get_engine, session_scope
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.pricing.service import PriceQuery, _analyze, analyze_prices
 from tests.cot_files import header, row, write_csv
 

@@ -20,7 +20,7 @@ import pytest
 from compraagil.accounts.companies import update_company
 from compraagil.accounts.demo import create_account
 from compraagil.db import session_scope
-from compraagil.ingest.cot_import import import_cot_file
+from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.results.logic import Outcome
 from compraagil.results.service import my_results
 from tests.cot_files import header, row, write_csv

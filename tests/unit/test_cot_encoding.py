@@ -3,10 +3,10 @@ import zipfile
 import pytest
 
 from compraagil.chile.money import format_count
-from compraagil.ingest import cot_reader
-from compraagil.ingest.cot_blocks import read_blocks
-from compraagil.ingest.cot_encoding import CP1252, UTF8, ToUtf8
-from compraagil.ingest.cot_reader import UnreadableFile, locate_records, open_cot
+from compraagil.ingest.cot import reader
+from compraagil.ingest.cot.blocks import read_blocks
+from compraagil.ingest.cot.encoding import CP1252, UTF8, ToUtf8
+from compraagil.ingest.cot.reader import UnreadableFile, locate_records, open_cot
 from tests.cot_files import encoded, header, row, write_csv, write_zip
 
 ACCENTED = {
@@ -74,10 +74,10 @@ def test_each_csv_of_a_zip_has_its_own_encoding(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8"])
 def test_text_after_a_long_ascii_start_is_read_right(tmp_path, monkeypatch, encoding):
-    monkeypatch.setattr(cot_reader, "SAMPLE_BYTES", 4096)
+    monkeypatch.setattr(reader, "SAMPLE_BYTES", 4096)
     lines = [header(34)] + [row(34, **ASCII) for _ in range(6_000)] + [row(34, **ACCENTED)]
     path = write_csv(tmp_path / "COT.csv", lines, encoding=encoding)
-    assert path.stat().st_size > 2 * cot_reader.READ_BYTES
+    assert path.stat().st_size > 2 * reader.READ_BYTES
 
     last = contents(path)["COT.csv"][-1]
 
@@ -93,7 +93,7 @@ def test_bytes_cp1252_leaves_undefined_read_as_latin1(tmp_path):
 
 
 def test_a_utf8_file_with_windows_1252_further_on_is_refused_naming_the_csv(tmp_path, monkeypatch):
-    monkeypatch.setattr(cot_reader, "SAMPLE_BYTES", 4096)
+    monkeypatch.setattr(reader, "SAMPLE_BYTES", 4096)
     utf8 = encoded([header(34)] + [row(34, **ACCENTED)] * 20, "utf-8")
     cp1252 = encoded([row(34, **ACCENTED)])
     path = tmp_path / "COT_2026-03.zip"

@@ -1,5 +1,5 @@
-from compraagil.ingest.cot_blocks import BLOCK_ROWS, read_blocks
-from compraagil.ingest.cot_reader import locate_records, open_cot
+from compraagil.ingest.cot.blocks import BLOCK_ROWS, read_blocks
+from compraagil.ingest.cot.reader import locate_records, open_cot
 from tests.cot_files import header, row, write_csv
 
 

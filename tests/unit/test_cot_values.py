@@ -3,8 +3,9 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from compraagil.ingest import column_values, values
-from compraagil.ingest.cot_columns import HEADER_30, HEADER_33, HEADER_34, MissingColumns, map_header
+from compraagil.ingest import values
+from compraagil.ingest.cot import column_values
+from compraagil.ingest.cot.columns import HEADER_30, HEADER_33, HEADER_34, MissingColumns, map_header
 from compraagil.ingest.values import BadValue
 
 

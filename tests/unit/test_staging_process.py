@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from compraagil.ingest.staged_rows import StagedBatch
-from compraagil.ingest.staging_process import Finished, StagingCrashed, staged
+from compraagil.ingest.cot.staged_rows import StagedBatch
+from compraagil.ingest.cot.staging_process import Finished, StagingCrashed, staged
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
 
@@ -54,7 +54,7 @@ def test_a_reader_that_dies_is_reported_not_waited_for(tmp_path):
 def test_the_loading_process_does_not_load_the_readers_libraries():
     """pyarrow and numpy stay in the reading process: the loader's memory is the import's other half."""
     loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, compraagil.cli, compraagil.ingest.cot_import, jobs.tasks.imports; print(sorted({'pyarrow', 'numpy'} & sys.modules.keys()))"],
+        [sys.executable, "-c", "import sys, compraagil.cli, compraagil.ingest.cot.importer, jobs.tasks.imports; print(sorted({'pyarrow', 'numpy'} & sys.modules.keys()))"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert loaded.strip() == "[]"

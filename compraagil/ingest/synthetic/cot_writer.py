@@ -12,7 +12,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from compraagil.chile.regions import REGIONS
-from compraagil.ingest.cot_columns import HEADER_VARIANTS
+from compraagil.ingest.cot.columns import HEADER_VARIANTS
 from compraagil.ingest.synthetic.processes import Line, Process
 
 CRITERIA = "Mejor precio"

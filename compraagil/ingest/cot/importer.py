@@ -20,8 +20,19 @@ import psycopg
 
 from compraagil.db import connect
 from compraagil.errors import ImportFailed
-from compraagil.ingest.cot_reader import UnreadableFile, locate_records
-from compraagil.ingest.quotes_load import land_history
+from compraagil.ingest.cot.loading import land_history
+from compraagil.ingest.cot.reader import UnreadableFile, locate_records
+from compraagil.ingest.cot.split_cotizaciones import join_split_cotizaciones
+from compraagil.ingest.cot.staged_rows import (
+    BATCH_ROWS,
+    ITEM_COLUMNS,
+    LINE_COLUMNS,
+    QUOTE_COLUMNS,
+    SUPPLIER_COLUMNS,
+    TENDER_COLUMNS,
+    StagedBatch,
+)
+from compraagil.ingest.cot.staging_process import ProgressReport, StagingCrashed, staged
 from compraagil.ingest.runs import (
     ImportCounts,
     ImportSummary,
@@ -31,17 +42,6 @@ from compraagil.ingest.runs import (
     landed,
     open_run,
 )
-from compraagil.ingest.split_cotizaciones import join_split_cotizaciones
-from compraagil.ingest.staged_rows import (
-    BATCH_ROWS,
-    ITEM_COLUMNS,
-    LINE_COLUMNS,
-    QUOTE_COLUMNS,
-    SUPPLIER_COLUMNS,
-    TENDER_COLUMNS,
-    StagedBatch,
-)
-from compraagil.ingest.staging_process import ProgressReport, StagingCrashed, staged
 from compraagil.search import indexing
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 from pyarrow import csv as arrow_csv
 
-from compraagil.ingest.cot_reader import CotFile
+from compraagil.ingest.cot.reader import CotFile
 
 PARSE_BYTES = 1 << 20
 """Bytes of CSV pyarrow parses at a time; it reads up to 32 such blocks ahead, so they stay small."""

@@ -4,8 +4,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from compraagil.ingest.cot_import import Progress, import_cot_file
-from compraagil.ingest.download import MonthNotPublished, download_month, month_url
+from compraagil.ingest.cot.download import MonthNotPublished, download_month, month_url
+from compraagil.ingest.cot.importer import Progress, import_cot_file
 from compraagil.ingest.runs import ImportSummary
 
 PUBLICATION_LAG_MONTHS = 3

@@ -18,7 +18,7 @@ from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from compraagil.ingest.staged_rows import StagedBatch
+from compraagil.ingest.cot.staged_rows import StagedBatch
 
 INBOX_BATCHES = 2
 
@@ -52,9 +52,9 @@ class StagingCrashed(RuntimeError):
 
 def _stage(path: Path, batch_rows: int, report_progress: bool, pipe: Connection) -> None:
     """The child: stage every CSV of the source, sending what it has as it goes."""
-    from compraagil.ingest.cot_blocks import read_blocks  # pyarrow is loaded by the reader only
-    from compraagil.ingest.cot_reader import open_cot
-    from compraagil.ingest.cot_staging import Stager
+    from compraagil.ingest.cot.blocks import read_blocks  # pyarrow is loaded by the reader only
+    from compraagil.ingest.cot.reader import open_cot
+    from compraagil.ingest.cot.staging import Stager
 
     try:
         with open_cot(path) as files:

@@ -19,8 +19,8 @@ from itertools import count
 from pathlib import Path
 from typing import IO
 
-from compraagil.ingest.cot_columns import HeaderMap, map_header
-from compraagil.ingest.cot_encoding import EncodingError, ToUtf8
+from compraagil.ingest.cot.columns import HeaderMap, map_header
+from compraagil.ingest.cot.encoding import EncodingError, ToUtf8
 
 READ_BYTES = 1 << 20
 SAMPLE_BYTES = 4 << 20

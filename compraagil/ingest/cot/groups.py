@@ -9,8 +9,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from compraagil.ingest import column_values, values
-from compraagil.ingest.staged_rows import ITEM_COLUMNS
+from compraagil.ingest import values
+from compraagil.ingest.cot import column_values
+from compraagil.ingest.cot.staged_rows import ITEM_COLUMNS
 
 KEY_SEPARATOR = "\x1f"
 RAW_PREFIX = "field:"
