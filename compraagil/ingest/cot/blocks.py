@@ -2,7 +2,7 @@
 
 Every record gets its number in the file (1 is the first after the header); a malformed one (its
 number of columns is not the header's) keeps its number but is not parsed. Empty lines count as
-records of empty fields, so the numbers stay those `cot_reader.locate_records` finds again.
+records of empty fields, so the numbers stay those `reader.locate_records` finds again.
 """
 
 from collections import deque

@@ -1,6 +1,6 @@
 """Import COT open-data files: a child process reads and validates them (staging_process); this
 process COPYs what it sends into staging tables and upserts the dictionaries and tenders batch by
-batch, then lands the quotes, their lines and the requested items set-based (quotes_load).
+batch, then lands the quotes, their lines and the requested items set-based (`loading`).
 
 Idempotent: the same file twice leaves the same rows (the second run counts them unchanged).
 All or nothing: the history, dictionaries, tenders and rejects of a run land in one transaction;
