@@ -72,6 +72,7 @@ def _account_links() -> rx.Component:
             rx.button("Salir", on_click=AuthState.log_out, variant="soft", size="2", id="nav-logout"),
             spacing="4",
             align="center",
+            wrap="wrap",
         ),
         rx.hstack(
             _nav_link("Entrar", routes.LOGIN),

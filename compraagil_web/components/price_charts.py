@@ -1,5 +1,7 @@
 """Plotly figures for price analyses: one point per chart, stated in its title."""
 
+import asyncio
+
 import plotly.graph_objects as go
 
 from compraagil.chile.dates import month_label
@@ -35,6 +37,18 @@ otherwise cover the title."""
 def _title(text: str) -> dict:
     """Left-aligned at the top of the figure (not of the plot area), small enough for a phone."""
     return {"text": text, "x": 0.02, "xanchor": "left", "xref": "container", "font": {"size": 14}}
+
+
+async def figures(analysis: PriceAnalysis) -> tuple[go.Figure, go.Figure]:
+    """The distribution and the trend, built in a worker thread: plotly's validation takes tens of
+    milliseconds a chart, which on the event loop would hold every other page's events."""
+    return await asyncio.to_thread(lambda: (distribution(analysis), trend(analysis)))
+
+
+def empty() -> go.Figure:
+    """A state's default chart: a new empty figure (Reflex would deep-copy a shared one for every
+    new tab, ~14 ms each)."""
+    return go.Figure()
 
 
 def distribution(analysis: PriceAnalysis) -> go.Figure:

@@ -2,6 +2,7 @@
 curve against the total, the totals for 50 % and 70 %, the main reasons and the model's version.
 Loaded after the page, on its own."""
 
+import asyncio
 import dataclasses
 from urllib.parse import unquote
 
@@ -11,7 +12,7 @@ import reflex as rx
 from compraagil.chile.money import format_clp
 from compraagil.scoring.service import WinChance, win_chance
 from compraagil_web import routes
-from compraagil_web.components.price_charts import ACCENT, GRID, LAYOUT
+from compraagil_web.components.price_charts import ACCENT, GRID, LAYOUT, empty
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import signed_in_user
 
@@ -114,8 +115,8 @@ class WinState(CoreCalls, rx.State):
     reasons: list[ReasonRow] = []
     rivals: list[RivalRow] = []
     items: list[ItemRow] = []
-    curve: go.Figure = go.Figure()
-    items_curve: go.Figure = go.Figure()
+    curve: go.Figure = rx.field(default_factory=empty)
+    items_curve: go.Figure = rx.field(default_factory=empty)
 
     @rx.event
     async def load(self):
@@ -145,9 +146,10 @@ class WinState(CoreCalls, rx.State):
                 ReasonRow(r.label, f"{r.points:+.1f} pts".replace(".", ","), r.points > 0)
                 for r in found.reasons
             ]
-            self.curve = curve_figure(found)
+            self.curve, self.items_curve = await asyncio.to_thread(
+                lambda: (curve_figure(found), items_figure(found))
+            )
             self.items = [_item_row(item) for item in found.items]
-            self.items_curve = items_figure(found)
             self.rivals = [
                 RivalRow(
                     r.name,

@@ -30,8 +30,8 @@ class PricesState(CoreCalls, ExportMixin, rx.State):
     region: str = ""
     months: str = "24"
     summary: PriceSummary = PriceSummary()
-    distribution: go.Figure = go.Figure()
-    trend: go.Figure = go.Figure()
+    distribution: go.Figure = rx.field(default_factory=price_charts.empty)
+    trend: go.Figure = rx.field(default_factory=price_charts.empty)
     quota_error: str = ""
 
     @rx.event
@@ -60,8 +60,7 @@ class PricesState(CoreCalls, ExportMixin, rx.State):
         if analysis is None:
             return
         self.summary = summarize(analysis.query.product, analysis)
-        self.distribution = price_charts.distribution(analysis)
-        self.trend = price_charts.trend(analysis)
+        self.distribution, self.trend = await price_charts.figures(analysis)
 
     def _export_request(self) -> tuple[str, dict]:
         region, months = self.region, self.months

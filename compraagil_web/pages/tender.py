@@ -46,8 +46,8 @@ class GuidanceState(CoreCalls, rx.State):
 
     summary: PriceSummary = PriceSummary()
     prices_link: str = ""
-    distribution: go.Figure = go.Figure()
-    trend: go.Figure = go.Figure()
+    distribution: go.Figure = rx.field(default_factory=price_charts.empty)
+    trend: go.Figure = rx.field(default_factory=price_charts.empty)
     login_href: str = ""
     quota_error: str = ""
     quote: QuoteView = QuoteView()
@@ -82,8 +82,7 @@ class GuidanceState(CoreCalls, rx.State):
             self.summary = PriceSummary(product=guidance.quote.items[0].product)
             return
         self.summary = summarize(analysis.query.product, analysis)
-        self.distribution = price_charts.distribution(analysis)
-        self.trend = price_charts.trend(analysis)
+        self.distribution, self.trend = await price_charts.figures(analysis)
         self.prices_link = routes.prices_url(analysis.query.product)
 
 
