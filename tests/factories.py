@@ -1,6 +1,11 @@
-"""Test data builders shared by test modules: accounts, API keys, a small COT history."""
+"""Test data builders shared by test modules: accounts, API keys, a small COT history, the history's
+monthly partitions."""
 
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
+
+from sqlalchemy import Connection, text
 
 from compraagil.accounts.demo import create_account
 from compraagil.api_keys.service import create_key
@@ -33,3 +38,19 @@ def paper_history(folder: Path) -> None:
         for n, codigo in enumerate(PAPER_CODES)
     ]  # fmt: skip
     import_cot_file(write_csv(folder / "cot.csv", [header(), *lines]))
+
+
+HISTORY_TABLES = ("quotes", "quote_lines")
+
+
+def ensure_month_partitions(conn: Connection, days: Iterable[date]) -> list[str]:
+    """Create the partitions of `quotes` and `quote_lines` for the months of `days` that lack
+    them; returns their names."""
+    months = sorted({day.replace(day=1) for day in days})
+    return [
+        conn.execute(
+            text("SELECT ensure_month_partition(:table, :month)"), {"table": table, "month": month}
+        ).scalar_one()
+        for month in months
+        for table in HISTORY_TABLES
+    ]

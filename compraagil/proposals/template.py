@@ -5,13 +5,12 @@ suggested unit price (`guide_tender`); a writer never invents one."""
 from decimal import Decimal
 
 from compraagil.chile.dates import format_date
-from compraagil.chile.money import format_clp, format_quantity
+from compraagil.chile.money import IVA_RATE, format_clp, format_quantity
 from compraagil.chile.regions import region_name
 from compraagil.proposals.body import FORMAT_HELP
 from compraagil.proposals.context import ProposalContext
 from compraagil.proposals.prompt import Prompt
 
-IVA = Decimal("0.19")
 VALID_DAYS = 30
 TO_CONFIRM = "Por confirmar"
 
@@ -32,7 +31,7 @@ def offer_table(context: ProposalContext) -> list[str]:
             f"| {number} | {item.product} | {_quantity(item.quantity, item.unit)} | {price} | {subtotal} |"
         )
     net = Decimal(str(round(context.guidance.total)))
-    tax = (net * IVA).quantize(Decimal(1))
+    tax = (net * IVA_RATE).quantize(Decimal(1))
     rows += [
         f"| | Total neto | | | {format_clp(net)} |",
         f"| | IVA (19 %) | | | {format_clp(tax)} |",

@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from compraagil.dashboard.service import home_figures
 from compraagil.db import get_engine, session_scope
-from compraagil.partitions import ensure_month_partitions
+from tests.factories import ensure_month_partitions
 
 
 def test_home_figures_count_what_is_stored():

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from compraagil import migrations
 from compraagil.db import get_engine, libpq_url
-from compraagil.partitions import ensure_month_partitions
+from tests.factories import ensure_month_partitions
 
 
 def _insert_quote(conn, closing_date: date, codigo: str = "1234-5-COT25") -> None:

@@ -15,7 +15,6 @@ import httpx
 log = logging.getLogger(__name__)
 
 PAGE_SIZE_MAX = 50
-STATES = ("publicada", "cerrada", "desierta", "cancelada", "proveedor_seleccionado")
 
 
 class ApiError(RuntimeError):
