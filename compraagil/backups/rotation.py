@@ -2,14 +2,11 @@
 of each of the last 12 months (grandfather-father-son); the rest can go."""
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+
+from compraagil.chile.dates import add_months
 
 DAILY, WEEKLY, MONTHLY = 7, 4, 12
-
-
-def _months_back(day: date, months: int) -> tuple[int, int]:
-    index = day.year * 12 + day.month - 1 - months
-    return index // 12, index % 12 + 1
 
 
 def to_keep(taken: Iterable[datetime], now: datetime) -> set[datetime]:
@@ -18,7 +15,7 @@ def to_keep(taken: Iterable[datetime], now: datetime) -> set[datetime]:
     today = now.date()
     days = {today - timedelta(days=n) for n in range(DAILY)}
     weeks = {(today - timedelta(weeks=n)).isocalendar()[:2] for n in range(WEEKLY)}
-    months = {_months_back(today, n) for n in range(MONTHLY)}
+    months = {(month.year, month.month) for month in (add_months(today, -n) for n in range(MONTHLY))}
     kept: set[datetime] = set()
     for buckets, key in (
         (days, lambda moment: moment.date()),

@@ -15,6 +15,12 @@ def to_santiago(moment: datetime) -> datetime:
     return moment.astimezone(SANTIAGO)
 
 
+def add_months(day: date, count: int) -> date:
+    """The first day of the month `count` months after `day`'s (before it when negative)."""
+    index = day.year * 12 + day.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def format_date(day: date | datetime | None, *, missing: str = "—") -> str:
     """`28-11-2026`; a datetime is shown as its Santiago calendar day."""
     if day is None:

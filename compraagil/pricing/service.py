@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from compraagil import cache
-from compraagil.chile.dates import SANTIAGO
+from compraagil.chile.dates import SANTIAGO, add_months
 from compraagil.plans.quotas import metered
 from compraagil.plans.table import Feature
 from compraagil.pricing import logic
@@ -164,9 +164,9 @@ def _percentiles(figures: dict | None, scale: int) -> Percentiles | None:
 
 
 def _medians_around(monthly: list[MonthPoint], today: date) -> tuple[float | None, float | None]:
-    """Median of monthly medians for the last 3 months, and for the 12 before them."""
-    recent_start = (today.replace(day=1) - timedelta(days=62)).strftime("%Y-%m")
-    earlier_start = (today.replace(day=1) - timedelta(days=15 * 31)).strftime("%Y-%m")
+    """Median of monthly medians for the last 3 months (and this one so far), and for the 12 before them."""
+    recent_start = add_months(today, -3).strftime("%Y-%m")
+    earlier_start = add_months(today, -15).strftime("%Y-%m")
     recent = [p.median for p in monthly if p.month >= recent_start]
     earlier = [p.median for p in monthly if earlier_start <= p.month < recent_start]
     return _median(recent), _median(earlier)

@@ -16,6 +16,8 @@ from datetime import date
 
 import psycopg
 
+from compraagil.chile.dates import add_months
+
 log = logging.getLogger(__name__)
 
 
@@ -150,10 +152,6 @@ def partition_name(table: str, month: date) -> str:
     return f"{table}_y{month:%Y}m{month:%m}"
 
 
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def _fresh_months(conn: psycopg.Connection, months: list[date]) -> list[date]:
     """Months the history has no partition and no rows for (locked until the transaction ends)."""
     fresh = []
@@ -164,7 +162,7 @@ def _fresh_months(conn: psycopg.Connection, months: list[date]) -> list[date]:
         exists = conn.execute(
             """SELECT to_regclass(%(lines)s) IS NOT NULL OR to_regclass(%(quotes)s) IS NOT NULL OR EXISTS (
                    SELECT 1 FROM quote_lines_default WHERE closing_date >= %(start)s AND closing_date < %(end)s)""",
-            {"lines": names[0], "quotes": names[1], "start": month, "end": _next_month(month)},
+            {"lines": names[0], "quotes": names[1], "start": month, "end": add_months(month, 1)},
         ).fetchone()[0]
         if not exists:
             fresh.append(month)
@@ -182,13 +180,13 @@ def _load_fresh(
     conn.execute(
         f"CREATE TABLE {incoming} (LIKE {table.name} INCLUDING DEFAULTS) PARTITION BY RANGE (closing_date)"
     )
-    bounds = {month: f"FOR VALUES FROM ('{month}') TO ('{_next_month(month)}')" for month in months}
+    bounds = {month: f"FOR VALUES FROM ('{month}') TO ('{add_months(month, 1)}')" for month in months}
     for month in months:
         name = partition_name(table.name, month)
         conn.execute(f"CREATE TABLE {name} PARTITION OF {incoming} {bounds[month]}")
         conn.execute(
             f"ALTER TABLE {name} ADD CONSTRAINT {name}_bounds"
-            f" CHECK (closing_date >= '{month}' AND closing_date < '{_next_month(month)}')"
+            f" CHECK (closing_date >= '{month}' AND closing_date < '{add_months(month, 1)}')"
         )
     inserted = conn.execute(
         f"INSERT INTO {incoming} ({table.columns})"

@@ -4,6 +4,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from compraagil.chile.dates import add_months
 from compraagil.ingest.cot.download import MonthNotPublished, download_month, month_url
 from compraagil.ingest.cot.importer import Progress, import_cot_file
 from compraagil.ingest.runs import ImportSummary
@@ -19,18 +20,10 @@ def import_month(month: date, *, progress: Progress | None = None) -> ImportSumm
         return import_cot_file(path, kind="cot_month", source=month_url(month), progress=progress)
 
 
-def _months_back(today: date, count: int) -> list[date]:
-    months, month = [], today.replace(day=1)
-    for _ in range(count):
-        month = (month.replace(day=1) - date.resolution).replace(day=1)
-        months.append(month)
-    return months
-
-
 def import_latest_month(today: date) -> ImportSummary:
     """Import the newest published month (the last one, or the one before, ...)."""
     missing = []
-    for month in _months_back(today, PUBLICATION_LAG_MONTHS):
+    for month in (add_months(today, -back) for back in range(1, PUBLICATION_LAG_MONTHS + 1)):
         try:
             return import_month(month)
         except MonthNotPublished as error:
