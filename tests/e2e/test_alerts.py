@@ -5,37 +5,15 @@ a mail arrives in the dev SMTP server; marking it read clears the bell."""
 import json
 import re
 import time
-from datetime import datetime, timedelta
 
 from playwright.sync_api import Browser, Page, expect
 
-from compraagil.chile.dates import SANTIAGO
 from compraagil.mail.devserver import read_messages
 from tests.e2e.conftest import RunningProduct
+from tests.e2e.helpers import CODIGO, MATCHING_WAIT_SECONDS, open_record
 
 USER = "alertas-e2e@ferreteria.cl"
 WORD = "xilófono"
-CODIGO = "9090-1-COT26"
-MATCHING_WAIT_SECONDS = 180
-"""The CLI's import is matched by the worker's every-minute job (rq-scheduler polls every 30 s)."""
-
-
-def open_record(name: str) -> dict:
-    now = datetime.now(SANTIAGO)
-    return {
-        "codigo": CODIGO,
-        "nombre": name,
-        "descripcion": "Instrumentos para la escuela de música.",
-        "estado": {"codigo": "publicada", "glosa": "Publicada"},
-        "fechas": {
-            "fecha_publicacion": (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-            "fecha_cierre": (now + timedelta(days=3)).strftime("%Y-%m-%d %H:%M"),
-            "fecha_ultimo_cambio": now.isoformat(),
-        },
-        "presupuesto": {"moneda": "CLP", "monto_disponible": 240_000, "monto_disponible_clp": 240_000, "valor_cambio_moneda": 1},
-        "institucion": {"organismo_comprador": "Ilustre Municipalidad de Chillán", "unidad_compra": "Educación Chillán", "region": 16},
-        "productos_solicitados": [{"codigo_producto": 60131000, "nombre": name, "descripcion": name, "cantidad": 4, "unidad_medida": "Unidad"}],
-    }  # fmt: skip
 
 
 def wait_for_bell(page: Page, count: str) -> None:

@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import RunningProduct
-from tests.e2e.test_pipeline import an_open_tender
+from tests.e2e.helpers import an_open_tender
 
 USER = "exports-e2e@ferreteria.cl"
 

@@ -1,20 +1,12 @@
 """Pipeline in Chromium: a signed-in user opens a tender, saves it, finds it on /pipeline and moves
 it; at 390 px the board's columns stack."""
 
-import psycopg
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import RunningProduct
+from tests.e2e.helpers import an_open_tender
 
 USER = "pipeline-e2e@ferreteria.cl"
-
-
-def an_open_tender(product: RunningProduct) -> tuple[str, str]:
-    """(código, name) of a demo tender."""
-    with psycopg.connect(product.database_url) as conn:
-        return conn.execute(
-            "SELECT codigo, name FROM tenders ORDER BY closes_at DESC NULLS LAST LIMIT 1"
-        ).fetchone()
 
 
 def signed_in(browser: Browser, product: RunningProduct, width: int) -> Page:

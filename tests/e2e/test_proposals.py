@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import RunningProduct
-from tests.e2e.test_pipeline import an_open_tender
+from tests.e2e.helpers import an_open_tender
 
 USER = "proposals-e2e@ferreteria.cl"
 

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import RunningProduct
-from tests.e2e.test_alerts import open_record
+from tests.e2e.helpers import open_record
 
 FLUTES = ("9292-1-COT26", "Flautas dulces para la clase de música")
 SOPRANO = ("9292-2-COT26", "Flautas dulces soprano para la clase de música escolar")

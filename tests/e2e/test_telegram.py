@@ -12,7 +12,7 @@ import psycopg
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import RunningProduct
-from tests.e2e.test_alerts import MATCHING_WAIT_SECONDS, open_record
+from tests.e2e.helpers import MATCHING_WAIT_SECONDS, open_record
 from tests.fakes.telegram import FakeTelegram
 
 USER = "telegram-e2e@ferreteria.cl"

@@ -1,4 +1,5 @@
-"""Each integration test starts from empty tables and an empty Redis."""
+"""Each integration test starts from empty tables and an empty Redis; the fixtures several modules
+share (`history`, the gloves price history)."""
 
 import psycopg
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy.engine import make_url
 
 from compraagil.db import get_engine, libpq_url
 from compraagil.redis_client import get_redis
+from tests.factories import gloves_history
 
 TABLES = "proposal_versions, proposals, win_models, win_supplier_stats, win_pair_stats, win_buyer_stats, quota_refusals, invoices, payment_events, subscriptions, payments, api_keys, exports, alert_run_checks, alert_deliveries, alert_notices, alerts, pipeline_items, import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state, audit_log, usage_counters, invitations, user_tokens, user_sessions, users, companies"
 
@@ -38,3 +40,9 @@ def scratch_database(services):
     yield on("scratch")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute("DROP DATABASE scratch WITH (FORCE)")
+
+
+@pytest.fixture
+def history(tmp_path):
+    """The forty-process gloves price history of `tests.factories.gloves_history`, imported."""
+    gloves_history(tmp_path)

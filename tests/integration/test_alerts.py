@@ -18,13 +18,11 @@ from rq.job import JobStatus
 from sqlalchemy import text
 
 from compraagil import after_import
-from compraagil.accounts.demo import create_account
 from compraagil.alerts import service
 from compraagil.alerts.delivery import deliver
 from compraagil.alerts.logic import AlertInput, Channel, Frequency
 from compraagil.alerts.matching import match_pending_runs
 from compraagil.alerts.reminders import create_reminders
-from compraagil.chile.dates import SANTIAGO
 from compraagil.config import PROJECT_ROOT, child_environment, get_settings
 from compraagil.db import session_scope
 from compraagil.devservices import free_port
@@ -34,62 +32,7 @@ from compraagil.mail.devserver import read_messages, start_dev_mail_server
 from compraagil.pipeline.service import save_tender
 from jobs.queues import ALERTS, get_queue
 from jobs.tasks.alerts import register_after_import
-
-PASSWORD = "guantes-y-resmas-26"
-
-
-def record(
-    codigo: str,
-    name: str,
-    *,
-    region: int = 16,
-    amount: int = 150_000,
-    closes_in: timedelta = timedelta(days=3),
-) -> dict:
-    """An open Compra Ágil as the API v2 gives it."""
-    now = datetime.now(SANTIAGO)
-    return {
-        "codigo": codigo,
-        "nombre": name,
-        "descripcion": f"Se requiere {name.lower()} para el Cesfam.",
-        "estado": {"codigo": "publicada", "glosa": "Publicada"},
-        "fechas": {
-            "fecha_publicacion": (now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
-            "fecha_cierre": (now + closes_in).strftime("%Y-%m-%d %H:%M"),
-            "fecha_ultimo_cambio": now.isoformat(),
-        },
-        "presupuesto": {"moneda": "CLP", "monto_disponible": amount, "monto_disponible_clp": amount, "valor_cambio_moneda": 1},
-        "institucion": {
-            "organismo_comprador": "Ilustre Municipalidad de Chillán", "rut": "69.140.900-7",
-            "unidad_compra": "Salud Chillán", "region": region,
-        },
-        "productos_solicitados": [{"codigo_producto": 42132203, "nombre": name, "descripcion": name, "cantidad": 10, "unidad_medida": "Caja"}],
-    }  # fmt: skip
-
-
-GLOVES = record("1001-1-COT26", "Guantes de nitrilo talla M")
-PAPER = record("1001-2-COT26", "Resmas de papel carta")
-
-
-def account(email: str, plan: str = "PROFESIONAL") -> int:
-    with session_scope() as session:
-        return create_account(session=session, email=email, password=PASSWORD, plan=plan, company=email).id
-
-
-def call(function, **kwargs):
-    with session_scope() as session:
-        return function(session=session, **kwargs)
-
-
-def new_alert(user_id: int, **fields):
-    return call(service.create_alert, user_id=user_id, fields=AlertInput(**fields))
-
-
-def sync(*records: dict) -> None:
-    """Land the records as an import run, then run the matching and the instant delivery jobs' work."""
-    import_records([copy.deepcopy(r) for r in records], source="test")
-    call(match_pending_runs)
-    call(deliver, frequency=Frequency.INSTANT)
+from tests.factories import GLOVES_RECORD, PAPER_RECORD, call, new_alert, record, sync, user_account
 
 
 @pytest.fixture
@@ -105,9 +48,9 @@ def mails(server) -> list[tuple[str, str]]:
 
 
 def test_a_sync_brings_a_matching_tender_to_the_inbox_and_one_mail(mail):
-    ana = account("ana@ferreteria.cl")
+    ana = user_account("ana@ferreteria.cl")
     new_alert(ana, name="Guantes", text="guante nitrilo")
-    sync(GLOVES, PAPER)
+    sync(GLOVES_RECORD, PAPER_RECORD)
 
     (entry,) = call(service.inbox, user_id=ana)
     assert (entry.codigo, entry.heading, entry.read) == ("1001-1-COT26", "Guantes", False)
@@ -126,11 +69,11 @@ def test_a_sync_brings_a_matching_tender_to_the_inbox_and_one_mail(mail):
 
 
 def test_an_unchanged_resync_or_a_changed_tender_already_sent_sends_nothing(mail):
-    ana = account("ana@ferreteria.cl")
+    ana = user_account("ana@ferreteria.cl")
     new_alert(ana, text="guantes")
-    sync(GLOVES)
-    sync(GLOVES)
-    changed = copy.deepcopy(GLOVES)
+    sync(GLOVES_RECORD)
+    sync(GLOVES_RECORD)
+    changed = copy.deepcopy(GLOVES_RECORD)
     changed["presupuesto"].update(monto_disponible=180_000, monto_disponible_clp=180_000)
     sync(changed)
 
@@ -145,26 +88,26 @@ def test_an_unchanged_resync_or_a_changed_tender_already_sent_sends_nothing(mail
 
 
 def test_a_tender_changed_to_match_is_sent_and_paused_alerts_get_nothing(mail):
-    ana, beto = account("ana@ferreteria.cl"), account("beto@ferreteria.cl")
+    ana, beto = user_account("ana@ferreteria.cl"), user_account("beto@ferreteria.cl")
     new_alert(ana, text="nitrilo")
     paused = new_alert(beto, text="nitrilo")
     call(service.set_active, user_id=beto, alert_id=paused.id, active=False)
     before = record("1001-1-COT26", "Guantes de látex")
     sync(before)
     assert call(service.inbox, user_id=ana) == []
-    sync(GLOVES)
+    sync(GLOVES_RECORD)
     assert [e.codigo for e in call(service.inbox, user_id=ana)] == ["1001-1-COT26"]
     assert call(service.inbox, user_id=beto) == [] and [to for to, _ in mails(mail)] == ["ana@ferreteria.cl"]
 
 
 def test_filters_region_amount_and_organismo_and_channels(mail):
-    ana = account("ana@ferreteria.cl")
+    ana = user_account("ana@ferreteria.cl")
     new_alert(ana, name="Ñuble", text="guantes", region=16, channels=[Channel.INBOX])
     new_alert(ana, name="Santiago", text="guantes", region=13)
     new_alert(ana, name="Grandes", text="guantes", min_amount=1_000_000)
     new_alert(ana, name="Chillán", organismo="municipalidad de chillan", max_amount=200_000)
     new_alert(ana, name="Otro organismo", text="guantes", organismo="Hospital de Talca")
-    sync(GLOVES)
+    sync(GLOVES_RECORD)
     headings = sorted(e.heading for e in call(service.inbox, user_id=ana))
     assert headings == ["Chillán", "Ñuble"]
     (message,) = read_messages(mail.folder)
@@ -172,10 +115,10 @@ def test_filters_region_amount_and_organismo_and_channels(mail):
 
 
 def test_daily_alerts_wait_for_the_digest_which_groups_them(mail):
-    ana = account("ana@ferreteria.cl")
+    ana = user_account("ana@ferreteria.cl")
     new_alert(ana, name="Guantes", text="guantes", frequency=Frequency.DAILY)
     new_alert(ana, name="Resmas", text="resmas", frequency=Frequency.DAILY)
-    sync(GLOVES, PAPER)
+    sync(GLOVES_RECORD, PAPER_RECORD)
     assert mails(mail) == [] and len(call(service.inbox, user_id=ana)) == 2
     report = call(deliver, frequency=Frequency.DAILY)
     assert (report.sent, report.failed) == (2, 0)
@@ -185,10 +128,10 @@ def test_daily_alerts_wait_for_the_digest_which_groups_them(mail):
 
 
 def test_a_failed_mail_is_logged_kept_pending_and_sent_later(mail, monkeypatch):
-    ana = account("ana@ferreteria.cl")
+    ana = user_account("ana@ferreteria.cl")
     new_alert(ana, text="guantes")
     monkeypatch.setattr(get_settings(), "smtp_url", f"smtp://127.0.0.1:{free_port()}")
-    sync(GLOVES)
+    sync(GLOVES_RECORD)
     with session_scope() as session:
         status, reason, attempts = session.execute(
             text("SELECT status, reason, attempts FROM alert_deliveries")
@@ -206,11 +149,11 @@ def test_a_failed_mail_is_logged_kept_pending_and_sent_later(mail, monkeypatch):
 
 
 def test_an_unverified_email_is_skipped_with_the_reason(mail):
-    ana = account("ana@ferreteria.cl")
+    ana = user_account("ana@ferreteria.cl")
     new_alert(ana, text="guantes")
     with session_scope() as session:
         session.execute(text("UPDATE users SET email_verified_at = NULL"))
-    sync(GLOVES)
+    sync(GLOVES_RECORD)
     with session_scope() as session:
         assert session.execute(text("SELECT status, reason FROM alert_deliveries")).one() == (
             "skipped",
@@ -220,7 +163,7 @@ def test_an_unverified_email_is_skipped_with_the_reason(mail):
 
 
 def test_deadline_reminders_at_48_and_24_hours_once_each(mail):
-    ana = account("ana@ferreteria.cl")
+    ana = user_account("ana@ferreteria.cl")
     import_records([record("2002-1-COT26", "Cloro gel", closes_in=timedelta(hours=40))], source="test")
     call(match_pending_runs)
     with session_scope() as session:
@@ -240,7 +183,10 @@ def test_deadline_reminders_at_48_and_24_hours_once_each(mail):
 
 
 def test_the_plan_caps_alerts():
-    free, small = account("free@ferreteria.cl", "FREE"), account("small@ferreteria.cl", "EMPRENDEDOR")
+    free, small = (
+        user_account("free@ferreteria.cl", "FREE"),
+        user_account("small@ferreteria.cl", "EMPRENDEDOR"),
+    )
     with pytest.raises(QuotaExceeded, match="no incluye alertas"):
         new_alert(free, text="guantes")
     for word in ("guantes", "resmas", "cloro"):
@@ -257,9 +203,9 @@ def test_the_plan_caps_alerts():
 
 
 def test_companies_are_kept_apart(mail):
-    ana, eva = account("ana@ferreteria.cl"), account("eva@distribuidora.cl")
+    ana, eva = user_account("ana@ferreteria.cl"), user_account("eva@distribuidora.cl")
     mine = new_alert(ana, text="guantes")
-    sync(GLOVES)
+    sync(GLOVES_RECORD)
     for attempt in (
         lambda: call(service.update_alert, user_id=eva, alert_id=mine.id, fields=AlertInput(text="x")),
         lambda: call(service.set_active, user_id=eva, alert_id=mine.id, active=False),
@@ -276,7 +222,7 @@ def test_companies_are_kept_apart(mail):
 def test_a_landed_import_enqueues_the_matching(monkeypatch):
     monkeypatch.setattr(after_import, "_steps", [])
     register_after_import()
-    import_records([copy.deepcopy(GLOVES)], source="test")
+    import_records([copy.deepcopy(GLOVES_RECORD)], source="test")
     assert [job.func_name for job in get_queue(ALERTS).get_jobs()] == ["jobs.tasks.alerts.match_alerts"]
 
 
@@ -300,10 +246,10 @@ class HoldSecondMail:
 
 
 def test_a_worker_killed_mid_delivery_sends_each_mail_once(services):
-    users = [account(f"{name}@ferreteria.cl") for name in ("ana", "beto", "carla")]
+    users = [user_account(f"{name}@ferreteria.cl") for name in ("ana", "beto", "carla")]
     for user in users:
         new_alert(user, text="guantes")
-    import_records([copy.deepcopy(GLOVES)], source="test")
+    import_records([copy.deepcopy(GLOVES_RECORD)], source="test")
     call(match_pending_runs)
     handler = HoldSecondMail()
     smtp = Controller(handler, hostname="127.0.0.1", port=free_port())

@@ -21,54 +21,8 @@ from compraagil.ingest.cot.months import import_month
 from compraagil.preflight import ConfigurationError
 from jobs.tasks.imports import sync_api
 from tests.cot_files import header, row
+from tests.factories import DETAIL_USD
 from tests.fakes.mercadopublico import TICKET, Failure, FakeMercadoPublico
-
-# A detail record in the documented shape: local and ISO dates mixed, 0/1 flags, an amount in USD
-# with the API's own exchange rate, two suppliers quoting two lines each.
-DETAIL_USD = {
-    "codigo": "4321-55-COT26",
-    "nombre": "Adquisición de guantes de nitrilo",
-    "descripcion": "Guantes para el servicio de urgencia",
-    "estado": {"id_estado": 3, "codigo": "cerrada", "glosa": "Cerrada"},
-    "fechas": {
-        "fecha_publicacion": "2026-09-21 09:49",
-        "fecha_cierre": "2026-09-23 15:00",
-        "fecha_ultimo_cambio": "2026-09-23T18:00:12.733Z",
-    },
-    "presupuesto": {"moneda": "USD", "monto_disponible": 500, "monto_disponible_clp": 470000, "valor_cambio_moneda": 940},
-    "institucion": {
-        "organismo_comprador": "HOSPITAL DE LOS ANGELES",
-        "rut": "61.607.300-1",
-        "unidad_compra": "Abastecimiento",
-        "region": 8,
-        "nombre_region": "Región del Biobío ",
-    },
-    "entrega": {"direccion_entrega": "Av. Ricardo Vicuña 147", "plazo_entrega_dias": 5},
-    "productos_solicitados": [
-        {"codigo_producto": 42132203, "nombre": "Guantes de nitrilo", "descripcion": "Talla M, caja 100", "cantidad": 20, "unidad_medida": "Caja"},
-        {"codigo_producto": 42132205, "nombre": "Guantes de nitrilo", "descripcion": "Talla L, caja 100", "cantidad": 10, "unidad_medida": "Caja"},
-    ],
-    "proveedores_cotizando": [
-        {
-            "razon_social": "Comercial Biobío SpA", "rut_proveedor": "76.086.428-5", "es_emt": 1,
-            "valor_neto": 250, "total_impuesto": 47.5, "monto_total": 297.5, "proveedor_seleccionado": 1,
-            "productos_cotizados": [
-                {"codigo_producto": 42132203, "nombre_producto": "Guantes de nitrilo talla M", "cantidad": 20, "precio_unitario": 8.5, "monto_total_producto": 170},
-                {"codigo_producto": 42132205, "nombre_producto": "Guantes de nitrilo talla L", "cantidad": 10, "precio_unitario": 8, "monto_total_producto": 80},
-            ],
-        },
-        {
-            "razon_social": "Insumos Médicos del Sur Ltda.", "rut_proveedor": "78.167.575-K", "es_emt": 0,
-            "monto_total": 321.3, "proveedor_seleccionado": 0,
-            "productos_cotizados": [
-                {"codigo_producto": 42132203, "nombre_producto": "Guantes de nitrilo talla M", "cantidad": 20, "precio_unitario": 9},
-                {"codigo_producto": 42132205, "nombre_producto": "Guantes de nitrilo talla L", "cantidad": 10, "precio_unitario": 9},
-            ],
-        },
-    ],
-    "resumen": {"total_ofertas_recibidas": 2},
-}  # fmt: skip
-
 
 # A real-shaped detail record budgeted in USD (rate 943,27): one supplier quotes twice (two
 # id_cotizacion, the second selected through `seleccion`), another lists the same product code and

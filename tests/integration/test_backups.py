@@ -21,7 +21,7 @@ from compraagil.errors import InvalidInput, Unavailable
 from compraagil.models import User
 from compraagil.pipeline.service import save_tender
 from jobs.tasks.backups import nightly_backup
-from tests.integration.test_alerts import GLOVES, account, call, new_alert, sync
+from tests.factories import GLOVES_RECORD, call, new_alert, sync, user_account
 
 ROWS_DIGEST = """SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM "{name}" t"""
 
@@ -36,11 +36,11 @@ def checksums(database: str) -> dict[str, str]:
 
 @pytest.fixture
 def loaded(services):
-    user = account("ana@ferreteria.cl")
+    user = user_account("ana@ferreteria.cl")
     new_alert(user, name="Guantes", text="guantes", channels=["inbox"])
-    sync(GLOVES)
+    sync(GLOVES_RECORD)
     company = call(lambda session: session.get_one(User, user).company_id)
-    call(save_tender, user_id=user, company_id=company, codigo=GLOVES["codigo"])
+    call(save_tender, user_id=user, company_id=company, codigo=GLOVES_RECORD["codigo"])
     return libpq_url(services.database_url)
 
 

@@ -5,7 +5,7 @@ from compraagil.db import session_scope
 from compraagil.redis_client import get_redis
 from compraagil.search.query import SearchQuery
 from compraagil.search.service import search_tenders
-from tests.integration.test_search import tender
+from tests.factories import tender
 
 
 def lookups(kind: str, result: str) -> float:

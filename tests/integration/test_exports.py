@@ -27,7 +27,7 @@ from compraagil.redis_client import get_redis
 from compraagil_web.api import api
 from compraagil_web.state import SESSION_COOKIE
 from jobs import queues
-from tests.integration.test_pipeline import ME, WON, Y, account, call, history, quote
+from tests.factories import ME, WON, Y, call, company_owner, cot_history, quote
 
 
 @pytest.fixture(autouse=True)
@@ -79,8 +79,8 @@ def signed_in(user: int) -> TestClient:
 
 
 def test_a_real_worker_writes_each_kind_of_workbook(tmp_path, services, data_dir):
-    history(tmp_path, "h.csv", [quote(WON, ME, "1234567", won=True), quote(WON, Y, "1300000")])
-    user, company = account("ana@nandu.cl", rut=ME["RUTProveedor"], plan="PROFESIONAL")
+    cot_history(tmp_path, "h.csv", [quote(WON, ME, "1234567", won=True), quote(WON, Y, "1300000")])
+    user, company = company_owner("ana@nandu.cl", rut=ME["RUTProveedor"], plan="PROFESIONAL")
     card = call(save_tender, user_id=user, company_id=company, codigo=WON)
     call(
         edit_item,
@@ -131,9 +131,9 @@ def test_a_real_worker_writes_each_kind_of_workbook(tmp_path, services, data_dir
 
 
 def test_the_route_serves_only_the_companys_own_files(tmp_path, services, data_dir):
-    history(tmp_path, "h.csv", [quote(WON, Y, "1000")])
-    user, company = account("ana@nandu.cl", plan="PYME")
-    other, _ = account("beto@otra.cl", plan="PYME")
+    cot_history(tmp_path, "h.csv", [quote(WON, Y, "1000")])
+    user, company = company_owner("ana@nandu.cl", plan="PYME")
+    other, _ = company_owner("beto@otra.cl", plan="PYME")
     ticket = ask("pipeline", user, company)
     run_worker(services, data_dir)
     url = f"/api/exports/{ticket.id}"
@@ -153,10 +153,10 @@ def test_the_route_serves_only_the_companys_own_files(tmp_path, services, data_d
 
 
 def test_quotas_follow_the_plan(services):
-    user, company = account("ana@nandu.cl", plan="FREE")
+    user, company = company_owner("ana@nandu.cl", plan="FREE")
     with pytest.raises(QuotaExceeded, match="Emprendedor"):
         ask("pipeline", user, company, enqueue=lambda export_id: None)
-    user, company = account("beto@nandu.cl", plan="EMPRENDEDOR")
+    user, company = company_owner("beto@nandu.cl", plan="EMPRENDEDOR")
     for _ in range(10):
         ask("pipeline", user, company, enqueue=lambda export_id: None)
     with pytest.raises(QuotaExceeded, match="Usaste tus 10"):
@@ -165,7 +165,7 @@ def test_quotas_follow_the_plan(services):
 
 
 def test_a_request_that_cannot_be_queued_gives_the_use_back(services):
-    user, company = account("ana@nandu.cl", plan="PYME")
+    user, company = company_owner("ana@nandu.cl", plan="PYME")
 
     def redis_down(export_id: str) -> None:
         raise ConnectionError("redis down")
@@ -178,7 +178,7 @@ def test_a_request_that_cannot_be_queued_gives_the_use_back(services):
 
 
 def test_an_invalid_request_counts_nothing(services):
-    user, company = account("ana@nandu.cl", plan="PYME")
+    user, company = company_owner("ana@nandu.cl", plan="PYME")
     with pytest.raises(Exception, match="3 letras"):
         ask("precios", user, company, {"product": "ab"}, enqueue=lambda export_id: None)
     assert used(company) == 0
@@ -207,8 +207,8 @@ def full_disk(tmp_path, monkeypatch):
 def test_a_full_disk_fails_the_export_clearly_leaves_no_file_and_gives_the_use_back(
     tmp_path, services, full_disk
 ):
-    history(tmp_path, "h.csv", [quote(WON, Y, "1000")])
-    user, company = account("ana@nandu.cl", plan="PYME")
+    cot_history(tmp_path, "h.csv", [quote(WON, Y, "1000")])
+    user, company = company_owner("ana@nandu.cl", plan="PYME")
     call(save_tender, user_id=user, company_id=company, codigo=WON)
 
     def last_attempt(export_id: str) -> None:
@@ -230,7 +230,7 @@ def test_a_full_disk_fails_the_export_clearly_leaves_no_file_and_gives_the_use_b
 
 
 def test_exports_older_than_a_day_are_deleted(services, data_dir):
-    user, company = account("ana@nandu.cl", plan="PYME")
+    user, company = company_owner("ana@nandu.cl", plan="PYME")
     old = ask("pipeline", user, company, enqueue=lambda export_id: None)
     new = ask("pipeline", user, company, enqueue=lambda export_id: None)
     for ticket in (old, new):

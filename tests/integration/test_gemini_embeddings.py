@@ -18,9 +18,8 @@ from compraagil.embeddings.similar import similar_tenders
 from compraagil.embeddings.store import count_pending
 from compraagil.redis_client import get_redis
 from jobs.queues import ML, enqueue_with_retry, get_queue
+from tests.factories import LATEX_RECORD, LETTER_PAPER_RECORD, NITRILE_RECORD, embed, land, record
 from tests.fakes.gemini import DIMENSIONS, FakeGemini, vector
-from tests.integration.test_alerts import record
-from tests.integration.test_embeddings import LATEX, NITRILE, PAPER, embed, land
 
 MODEL = "gemini-embedding-001@512"
 SCALE = 0.37
@@ -111,7 +110,7 @@ def test_tenders_are_embedded_as_512_unit_vectors_at_most_100_a_request(gemini):
 
 def test_the_offline_rows_stay_and_similar_tenders_reads_only_geminis(gemini):
     fake, env = gemini
-    land(NITRILE, LATEX, PAPER)
+    land(NITRILE_RECORD, LATEX_RECORD, LETTER_PAPER_RECORD)
     embed(LocalEmbedder())
     offline = stored(LocalEmbedder.model)
     use_gemini(env, fake)
@@ -122,15 +121,19 @@ def test_the_offline_rows_stay_and_similar_tenders_reads_only_geminis(gemini):
     assert stored(LocalEmbedder.model) == offline, "the offline model's rows are left alone"
     assert len(stored(MODEL)) == 4
     with session_scope() as session:
-        found = similar_tenders(session=session, embedder=get_embedder(), codigo=NITRILE["codigo"], limit=10)
+        found = similar_tenders(
+            session=session, embedder=get_embedder(), codigo=NITRILE_RECORD["codigo"], limit=10
+        )
         assert similar_tenders(session=session, embedder=LocalEmbedder(), codigo=later["codigo"]) is None
-    assert sorted(t.codigo for t in found) == sorted(r["codigo"] for r in (LATEX, PAPER, later))
+    assert sorted(t.codigo for t in found) == sorted(
+        r["codigo"] for r in (LATEX_RECORD, LETTER_PAPER_RECORD, later)
+    )
 
     sent = {
         body.split(".")[0]: body for call in fake.called("batchEmbedContents") for body in call.embedded_texts
     }
-    nitrile, latex = (np.array(vector(sent[r["nombre"]], 512)) for r in (NITRILE, LATEX))
-    similarity = next(t.similarity for t in found if t.codigo == LATEX["codigo"])
+    nitrile, latex = (np.array(vector(sent[r["nombre"]], 512)) for r in (NITRILE_RECORD, LATEX_RECORD))
+    similarity = next(t.similarity for t in found if t.codigo == LATEX_RECORD["codigo"])
     assert similarity == pytest.approx(max(0.0, nitrile @ latex), abs=1e-3), (
         "Gemini's vectors, not the offline ones"
     )
@@ -138,7 +141,7 @@ def test_the_offline_rows_stay_and_similar_tenders_reads_only_geminis(gemini):
 
 def test_a_429_with_a_short_retry_delay_is_waited_out(gemini):
     fake, env = gemini
-    land(NITRILE, LATEX)
+    land(NITRILE_RECORD, LATEX_RECORD)
     use_gemini(env, fake)
     fake.fail(429, retry_delay="1s", method="batchEmbedContents")
     started = time.monotonic()
@@ -150,7 +153,7 @@ def test_a_429_with_a_short_retry_delay_is_waited_out(gemini):
 
 def test_a_wrong_key_fails_clearly_and_stores_nothing(gemini):
     fake, env = gemini
-    land(NITRILE, LATEX)
+    land(NITRILE_RECORD, LATEX_RECORD)
     use_gemini(env, fake, key="AIza-wrong")
     with pytest.raises(
         GeminiEmbeddingFailed, match=r"gemini-embedding-001.*400 INVALID_ARGUMENT \(API_KEY_INVALID\)"
@@ -162,7 +165,7 @@ def test_a_wrong_key_fails_clearly_and_stores_nothing(gemini):
 
 def test_the_embedding_job_fails_for_rq_to_retry_instead_of_using_the_offline_model(gemini, caplog):
     fake, env = gemini
-    land(NITRILE, LATEX)
+    land(NITRILE_RECORD, LATEX_RECORD)
     use_gemini(env, fake)
     fake.fail(503, times=float("inf"), method="batchEmbedContents")
     job = enqueue_with_retry("jobs.tasks.ml.embed_tenders", ML)

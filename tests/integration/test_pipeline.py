@@ -6,49 +6,12 @@ from datetime import date
 import pytest
 
 from compraagil import after_import
-from compraagil.accounts.companies import update_company
-from compraagil.accounts.demo import create_account
 from compraagil.db import session_scope
 from compraagil.errors import InvalidInput, NotFound, QuotaExceeded
-from compraagil.ingest.cot.importer import import_cot_file
 from compraagil.models import Company
 from compraagil.pipeline import service
 from jobs.tasks.pipeline import register_after_import
-from tests.cot_files import header, row, write_csv
-
-ME = {"RazonSocialProveedor": "Comercial Ñandú SpA", "RUTProveedor": "78.167.575-K"}
-Y = {"RazonSocialProveedor": "Ferretería Lautaro Ltda.", "RUTProveedor": "76.086.428-5"}
-WON, LOST, MINE = "2345-1-COT26", "2345-2-COT26", "2345-3-COT26"
-
-
-def quote(codigo: str, supplier: dict, total: str, won: bool = False) -> str:
-    return row(
-        CodigoCotizacion=codigo,
-        NombreCotizacion=f"Baterías {codigo}",
-        **supplier,
-        MontoTotal=total,
-        ProveedorSeleccionado="si" if won else "no",
-    )
-
-
-def history(tmp_path, name: str, lines: list[str]) -> None:
-    import_cot_file(write_csv(tmp_path / name, [header(), *lines]))
-
-
-def account(email: str, rut: str | None = None, plan: str = "FREE") -> tuple[int, int]:
-    """A new company's owner: (user id, company id)."""
-    with session_scope() as session:
-        user = create_account(
-            session=session, email=email, password="pilas-y-cargadores-26", plan=plan, company=email
-        )
-        if rut:
-            update_company(session=session, user_id=user.id, company_id=user.company_id, name=email, rut=rut)
-        return user.id, user.company_id
-
-
-def call(function, **kwargs):
-    with session_scope() as session:
-        return function(session=session, **kwargs)
+from tests.factories import LOST, ME, MINE, WON, Y, call, company_owner, cot_history, quote
 
 
 @pytest.fixture
@@ -59,8 +22,8 @@ def steps(monkeypatch):
 
 
 def test_save_edit_move_and_remove(tmp_path):
-    history(tmp_path, "open.csv", [quote(WON, Y, "1000")])
-    user, company = account("ana@nandu.cl")
+    cot_history(tmp_path, "open.csv", [quote(WON, Y, "1000")])
+    user, company = company_owner("ana@nandu.cl")
     card = call(service.save_tender, user_id=user, company_id=company, codigo=WON)
     assert (card.codigo, card.name, card.status, card.organismo) == (
         WON,
@@ -96,8 +59,8 @@ def test_save_edit_move_and_remove(tmp_path):
 
 def test_the_plans_cap_counts_active_items(tmp_path):
     codigos = [f"2345-{n}-COT26" for n in range(1, 12)]
-    history(tmp_path, "many.csv", [quote(codigo, Y, "1000") for codigo in codigos])
-    user, company = account("ana@nandu.cl")
+    cot_history(tmp_path, "many.csv", [quote(codigo, Y, "1000") for codigo in codigos])
+    user, company = company_owner("ana@nandu.cl")
     cards = [call(service.save_tender, user_id=user, company_id=company, codigo=c) for c in codigos[:10]]
     assert call(service.usage, user_id=user, company_id=company) == service.Usage(10, 10)
     with pytest.raises(QuotaExceeded, match="Emprendedor"):
@@ -113,9 +76,9 @@ def test_the_plans_cap_counts_active_items(tmp_path):
 
 
 def test_companies_are_kept_apart(tmp_path):
-    history(tmp_path, "open.csv", [quote(WON, Y, "1000")])
-    ana, nandu = account("ana@nandu.cl")
-    luis, lautaro = account("luis@lautaro.cl")
+    cot_history(tmp_path, "open.csv", [quote(WON, Y, "1000")])
+    ana, nandu = company_owner("ana@nandu.cl")
+    luis, lautaro = company_owner("luis@lautaro.cl")
     card = call(service.save_tender, user_id=ana, company_id=nandu, codigo=WON)
     assert call(service.list_items, user_id=luis, company_id=lautaro) == []
     with pytest.raises(NotFound):
@@ -133,18 +96,18 @@ def test_companies_are_kept_apart(tmp_path):
 
 
 def test_an_import_moves_cards_by_itself_but_never_a_persons_choice(tmp_path, steps):
-    history(
+    cot_history(
         tmp_path,
         "open.csv",
         [quote(WON, ME, "50000"), quote(WON, Y, "60000"), quote(LOST, ME, "103000"), quote(LOST, Y, "100000")]
         + [quote(MINE, ME, "20000"), quote(MINE, Y, "25000")],
     )
-    user, company = account("ana@nandu.cl", rut="78.167.575-K")
+    user, company = company_owner("ana@nandu.cl", rut="78.167.575-K")
     cards = {
         c: call(service.save_tender, user_id=user, company_id=company, codigo=c) for c in (WON, LOST, MINE)
     }
     call(service.move_item, user_id=user, company_id=company, item_id=cards[MINE].id, status="perdida")
-    history(
+    cot_history(
         tmp_path,
         "awarded.csv",
         [quote(WON, ME, "50000", True), quote(WON, Y, "60000"), quote(LOST, ME, "103000")]
@@ -164,9 +127,9 @@ def test_an_import_moves_cards_by_itself_but_never_a_persons_choice(tmp_path, st
 
 
 def test_no_outcome_for_a_process_the_company_did_not_quote(tmp_path, steps):
-    history(tmp_path, "open.csv", [quote(WON, Y, "60000")])
-    user, company = account("ana@nandu.cl", rut="78.167.575-K")
+    cot_history(tmp_path, "open.csv", [quote(WON, Y, "60000")])
+    user, company = company_owner("ana@nandu.cl", rut="78.167.575-K")
     call(service.save_tender, user_id=user, company_id=company, codigo=WON)
-    history(tmp_path, "awarded.csv", [quote(WON, Y, "60000", True)])
+    cot_history(tmp_path, "awarded.csv", [quote(WON, Y, "60000", True)])
     [card] = call(service.list_items, user_id=user, company_id=company)
     assert card.status == "evaluando"

@@ -1,22 +1,12 @@
 import math
-import random
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
 
-from compraagil.chile.rut import Rut, check_digit, format_rut
 from compraagil.db import get_engine, session_scope
-from compraagil.ingest.cot.importer import import_cot_file
-from compraagil.pricing.service import PriceQuery, _analyze, analyze_prices
-from tests.cot_files import header, row, write_csv
-
-TODAY = date(2026, 11, 20)
-GLOVES = "Guantes de nitrilo talla M caja 100"
-
-
-def rut(body: int) -> str:
-    return format_rut(Rut(body, check_digit(body)))
+from compraagil.pricing.service import PriceQuery, _analyze
+from tests.factories import GLOVES_PRODUCT, TODAY, analyze
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -28,61 +18,6 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-@pytest.fixture
-def history(tmp_path):
-    rng = random.Random(3)
-    lines = [header()]
-    for number in range(40):
-        closing = TODAY - timedelta(days=15 * number + 3)
-        chillan = number % 3 == 0
-        unit = (
-            {"CodigoUnidaddeCompra": "2345", "Region": "Región de Ñuble"}
-            if chillan
-            else {
-                "CodigoUnidaddeCompra": "7777",
-                "Region": "Región Metropolitana de Santiago",
-                "RazonSocialUnidaddeCompra": "Hospital San José",
-                "RUTUnidaddeCompra": rut(61608000),
-            }
-        )
-        offers = sorted(
-            round(6500 * (1.15 if chillan else 1.0) * rng.lognormvariate(0, 0.1)) for _ in range(3)
-        )
-        if number == 7:
-            offers[2] = offers[2] * 60  # a typing error in the source: an outlier
-        for position, price in enumerate(offers):
-            lines.append(
-                row(
-                    CodigoCotizacion=f"500-{number}-COT26",
-                    FechaCierreParaCotizar=closing.isoformat(),
-                    FechaPublicacionParaCotizar=(closing - timedelta(days=2)).isoformat(),
-                    ProductoCotizado=GLOVES,
-                    CodigoProducto="42132203",
-                    CantidadSolicitada="10",
-                    MontoTotal=str(price * 10),
-                    ProveedorSeleccionado="si" if position == 0 else "no",
-                    RUTProveedor=rut(76_100_000 + position),
-                    RazonSocialProveedor=f"Proveedor {position + 1} SpA",
-                    **unit,
-                )
-            )
-            lines.append(
-                row(
-                    CodigoCotizacion=f"500-{number}-COT26",
-                    FechaCierreParaCotizar=closing.isoformat(),
-                    ProductoCotizado="Cloro líquido 5 litros",
-                    CodigoProducto="47131801",
-                    CantidadSolicitada="2",
-                    MontoTotal=str(round(3490 * 2 * rng.uniform(0.9, 1.1))),
-                    ProveedorSeleccionado="no",
-                    RUTProveedor=rut(76_100_000 + position),
-                    RazonSocialProveedor=f"Proveedor {position + 1} SpA",
-                    **unit,
-                )
-            )
-    import_cot_file(write_csv(tmp_path / "prices.csv", lines))  # fmt: skip
-
-
 def independent_figures(since: date, region: int | None = None, in_sample: bool = False) -> dict:
     """The figures computed here in Python; `in_sample` keeps only the 1-in-20 sample of migration 0006."""
     sample = " AND hashtextextended(q.tender_codigo, q.supplier_id) % 20 = 0" if in_sample else ""
@@ -92,7 +27,7 @@ def independent_figures(since: date, region: int | None = None, in_sample: bool 
                 "SELECT q.unit_price::float8, q.winner, q.region FROM quote_lines q JOIN products p ON p.id = q.product_id"
                 " WHERE p.name = :name AND q.closing_date >= :since AND q.unit_price > 0" + sample
             ),
-            {"name": GLOVES.lower(), "since": since},
+            {"name": GLOVES_PRODUCT.lower(), "since": since},
         ).all()
     logs = [math.log(price) for price, _, _ in rows]
     q1, q3 = quantile(logs, 0.25), quantile(logs, 0.75)
@@ -105,16 +40,11 @@ def independent_figures(since: date, region: int | None = None, in_sample: bool 
     return {"removed": len(rows) - len(kept), "prices": prices, "winners": winners, "national": national}
 
 
-def analyze(**fields):
-    with session_scope() as session:
-        return analyze_prices(session=session, query=PriceQuery(**fields), today=TODAY)
-
-
 def test_percentiles_match_an_independent_computation(history):
     analysis = analyze(product="guantes nitrilo")
     expected = independent_figures(TODAY - timedelta(days=round(24 * 30.44)))
 
-    assert analysis.matched_products == [GLOVES.lower()]
+    assert analysis.matched_products == [GLOVES_PRODUCT.lower()]
     assert analysis.outliers_removed == expected["removed"] == 1
     for q, value in zip(
         (0.25, 0.40, 0.50, 0.60, 0.75),

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from compraagil.competition.service import buyer_profile, supplier_profile
 from compraagil.db import get_engine, session_scope
 from compraagil.errors import NotFound
-from tests.integration.test_pricing import TODAY, history, rut  # noqa: F401  (history is a fixture)
+from tests.factories import TODAY, rut
 
 
 def buyer_id(unit_code: str) -> int:
@@ -14,7 +14,7 @@ def buyer_id(unit_code: str) -> int:
         return conn.execute(text("SELECT id FROM buyers WHERE unit_code = :u"), {"u": unit_code}).scalar_one()
 
 
-def test_buyer_profile_counts_processes_spend_and_preferred_suppliers(history):  # noqa: F811
+def test_buyer_profile_counts_processes_spend_and_preferred_suppliers(history):
     with session_scope() as session:
         profile = buyer_profile(session=session, buyer_id=buyer_id("2345"), today=TODAY)
     with get_engine().connect() as conn:
@@ -35,7 +35,7 @@ def test_buyer_profile_counts_processes_spend_and_preferred_suppliers(history): 
     }
 
 
-def test_supplier_profile_wins_regions_and_price_position(history):  # noqa: F811
+def test_supplier_profile_wins_regions_and_price_position(history):
     with session_scope() as session:
         cheapest = supplier_profile(session=session, rut=rut(76_100_000).replace(".", ""), today=TODAY)
         dearest = supplier_profile(session=session, rut=rut(76_100_002).replace(".", ""), today=TODAY)

@@ -14,19 +14,18 @@ from compraagil.ingest.api_v2.files import import_records
 from compraagil.models import User
 from compraagil.pricing.quote_guidance import NO_DATA, guide_tender, metered_tender_guidance
 from compraagil.tenders.service import get_tender
-from tests.integration.test_alerts import account, record
-from tests.integration.test_pricing import GLOVES, TODAY, analyze, history  # noqa: F401
+from tests.factories import GLOVES_PRODUCT, TODAY, analyze, record, user_account
 
 CODIGO = "2002-7-COT26"
 ASKED = [
-    (GLOVES, 4, "Caja"),
+    (GLOVES_PRODUCT, 4, "Caja"),
     ("Cloro líquido 5 litros", 10, "Bidón"),
     ("Bolsas de basura negras", 20, "Paquete"),
 ]
 
 
 @pytest.fixture
-def tender(history):  # noqa: F811 (the price history fixture of test_pricing)
+def tender(history):
     asking = copy.deepcopy(record(CODIGO, "Insumos de aseo y guantes"))
     asking["productos_solicitados"] = [
         {
@@ -59,11 +58,11 @@ def test_each_item_is_priced_by_its_own_history_and_the_total_adds_them(tender):
     assert bags.suggested_unit_price is None and bags.subtotal is None and bags.confidence == NO_DATA
     assert quote.total == pytest.approx(quote.items[0].subtotal + quote.items[1].subtotal)
     assert quote.unpriced == 1 and quote.left_out == 0 and not quote.complete
-    assert guidance.first.query.product == GLOVES
+    assert guidance.first.query.product == GLOVES_PRODUCT
 
 
 def test_a_whole_tender_counts_as_one_analysis_of_the_plan(tender):
-    user_id = account("ana@aseo.cl", plan="FREE")
+    user_id = user_account("ana@aseo.cl", plan="FREE")
     with session_scope() as session:
         company_id = session.get_one(User, user_id).company_id
     for _ in range(2):

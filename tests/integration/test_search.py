@@ -1,5 +1,4 @@
-import copy
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -8,35 +7,7 @@ from compraagil.db import session_scope
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.search.query import SearchQuery, Sort, validation_message
 from compraagil.search.service import Breadth, _search, search_tenders
-from tests.integration.test_api_v2 import DETAIL_USD
-
-NOW = datetime.now(UTC)
-
-
-def tender(
-    codigo: str,
-    name: str,
-    *,
-    items: list[str],
-    region: int,
-    amount: int,
-    closes_in: timedelta,
-    state="publicada",
-):
-    record = copy.deepcopy(DETAIL_USD)
-    record.update(codigo=codigo, nombre=name, descripcion=f"Requerimiento: {name}", proveedores_cotizando=[])
-    record["estado"] = {"codigo": state}
-    record["presupuesto"] = {"moneda": "CLP", "monto_disponible": amount, "monto_disponible_clp": amount}
-    record["institucion"] = {**record["institucion"], "region": region}
-    record["fechas"] = {
-        "fecha_publicacion": (NOW - timedelta(days=1)).isoformat(),
-        "fecha_cierre": (NOW + closes_in).isoformat(),
-        "fecha_ultimo_cambio": NOW.isoformat(),
-    }
-    record["productos_solicitados"] = [
-        {"codigo_producto": 1, "nombre": item, "cantidad": 1} for item in items
-    ]
-    return record
+from tests.factories import NOW, tender
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from compraagil.db import session_scope
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.telegram.linking import link_url
 from tests.bot_harness import RunningBot
+from tests.factories import GLOVES_RECORD, PAPER_RECORD, user_account
 from tests.fakes.telegram import FakeTelegram
-from tests.integration.test_alerts import GLOVES, PAPER, account
 
 CHAT = 5551234
 
@@ -44,7 +44,7 @@ def press(fake: FakeTelegram, data: str, chat: int = CHAT) -> str:
 
 
 def linked(email: str = "ana@ferreteria.cl", plan: str = "PROFESIONAL", chat: int = CHAT, *, fake) -> int:
-    user_id = account(email, plan)
+    user_id = user_account(email, plan)
     with session_scope() as session:
         url = link_url(session=session, user_id=user_id)
     assert url.startswith("https://t.me/CompraAgilBot?start=")
@@ -64,7 +64,7 @@ def test_an_unlinked_chat_is_told_how_to_link(telegram):
 
 
 def test_linking_is_single_use_and_unlinking_stops_the_bot(telegram):
-    user_id = account("ana@ferreteria.cl")
+    user_id = user_account("ana@ferreteria.cl")
     with session_scope() as session:
         token = parse_qs(urlparse(link_url(session=session, user_id=user_id)).query)["start"][0]
         stored = session.execute(
@@ -79,7 +79,7 @@ def test_linking_is_single_use_and_unlinking_stops_the_bot(telegram):
 
 
 def test_search_lists_open_tenders_with_links_and_saves_into_the_pipeline(telegram):
-    import_records([copy.deepcopy(GLOVES), copy.deepcopy(PAPER)], source="test")
+    import_records([copy.deepcopy(GLOVES_RECORD), copy.deepcopy(PAPER_RECORD)], source="test")
     linked(fake=telegram)
     answer = ask(telegram, "/buscar guantes nitrilo")
     assert "Guantes de nitrilo talla M" in answer.text and "Resmas" not in answer.text

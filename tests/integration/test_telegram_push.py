@@ -22,8 +22,8 @@ from compraagil.db import session_scope
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.models import TelegramLink
 from jobs.queues import ALERTS, get_queue
+from tests.factories import GLOVES_RECORD, call, new_alert, user_account
 from tests.fakes.telegram import BLOCKED, TOKEN, Failure, FakeTelegram
-from tests.integration.test_alerts import GLOVES, account, call, new_alert
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def telegram(services, monkeypatch):
 
 
 def subscriber(name: str, chat_id: int) -> int:
-    user_id = account(f"{name}@ferreteria.cl")
+    user_id = user_account(f"{name}@ferreteria.cl")
     new_alert(user_id, name="Guantes", text="guantes", channels=["inbox", "telegram"])
     with session_scope() as session:
         session.add(TelegramLink(user_id=user_id, chat_id=chat_id))
@@ -44,7 +44,7 @@ def subscriber(name: str, chat_id: int) -> int:
 
 
 def land_gloves() -> None:
-    import_records([copy.deepcopy(GLOVES)], source="test")
+    import_records([copy.deepcopy(GLOVES_RECORD)], source="test")
     call(match_pending_runs)
 
 
@@ -77,7 +77,7 @@ def test_a_matching_tender_is_pushed_once_with_its_deep_link(telegram):
 
 
 def test_an_unlinked_user_is_skipped_with_the_reason(telegram):
-    user_id = account("beto@ferreteria.cl")
+    user_id = user_account("beto@ferreteria.cl")
     new_alert(user_id, name="Guantes", text="guantes", channels=["inbox", "telegram"])
     land_gloves()
     call(deliver, frequency=Frequency.INSTANT)
