@@ -51,13 +51,14 @@ def empty() -> go.Figure:
     return go.Figure()
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
+def from_specs(data: list[dict], layout: dict) -> go.Figure:
     """A figure from plain specs, not validated trace by trace (that took ~30 ms a chart; the specs
     here are fixed and covered by tests)."""
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-def _vline(x: float, dash: str) -> dict:
+def vertical_line(x: float, dash: str) -> dict:
+    """A vertical line across the plot at `x` (as `add_vline` draws it, without its cost)."""
     return {
         "type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
         "line": {"color": ACCENT, "dash": dash, "width": 2},
@@ -82,7 +83,7 @@ def distribution(analysis: PriceAnalysis) -> go.Figure:
             (figures.p60, "Seguro", "dash"),
         )
         for value, label, dash in marks:
-            shapes.append(_vline(value, dash))
+            shapes.append(vertical_line(value, dash))
             data.append(
                 {
                     "type": "scatter", "x": [None], "y": [None], "mode": "lines",
@@ -107,7 +108,7 @@ def distribution(analysis: PriceAnalysis) -> go.Figure:
         "shapes": shapes,
         **LAYOUT,
     }
-    return _figure(data, layout)
+    return from_specs(data, layout)
 
 
 def trend(analysis: PriceAnalysis) -> go.Figure:
@@ -140,4 +141,4 @@ def trend(analysis: PriceAnalysis) -> go.Figure:
         "showlegend": False,
         **LAYOUT,
     }
-    return _figure(data, layout)
+    return from_specs(data, layout)

@@ -12,7 +12,7 @@ import reflex as rx
 from compraagil.chile.money import format_clp
 from compraagil.scoring.service import WinChance, win_chance
 from compraagil_web import routes
-from compraagil_web.components.price_charts import ACCENT, GRID, LAYOUT, empty
+from compraagil_web.components.price_charts import ACCENT, GRID, LAYOUT, empty, from_specs, vertical_line
 from compraagil_web.core_calls import CoreCalls
 from compraagil_web.state import signed_in_user
 
@@ -38,49 +38,55 @@ class ReasonRow:
 
 
 def curve_figure(chance: WinChance) -> go.Figure:
-    totals = [total for total, _ in chance.curve]
-    figure = go.Figure(
-        go.Scatter(
-            x=totals, y=[100 * p for _, p in chance.curve], mode="lines+markers", line_color=ACCENT,
-            hovertemplate="$%{x:,.0f}: %{y:.0f} %<extra></extra>", name="Probabilidad",
-        )
-    )  # fmt: skip
-    figure.add_vline(x=chance.total_clp, line_color=ACCENT, line_dash="dash")
-    figure.update_layout(
-        title={"text": "Probabilidad de ganar según tu total", "x": 0, "font": {"size": 14}},
-        xaxis={"title": "Total de tu cotización (CLP)", "tickprefix": "$", "tickformat": ",.0f", **GRID},
-        yaxis={"title": "Probabilidad (%)", "range": [0, 100], **GRID},
-        showlegend=False,
+    data = [
+        {
+            "type": "scatter", "x": [total for total, _ in chance.curve], "y": [100 * p for _, p in chance.curve],
+            "mode": "lines+markers", "line": {"color": ACCENT}, "name": "Probabilidad",
+            "hovertemplate": "$%{x:,.0f}: %{y:.0f} %<extra></extra>",
+        }
+    ]  # fmt: skip
+    layout = {
+        "title": {"text": "Probabilidad de ganar según tu total", "x": 0, "font": {"size": 14}},
+        "xaxis": {
+            "title": {"text": "Total de tu cotización (CLP)"},
+            "tickprefix": "$",
+            "tickformat": ",.0f",
+            **GRID,
+        },
+        "yaxis": {"title": {"text": "Probabilidad (%)"}, "range": [0, 100], **GRID},
+        "shapes": [vertical_line(chance.total_clp, "dash")],
+        "showlegend": False,
         **LAYOUT,
-    )
-    return figure
+    }
+    return from_specs(data, layout)
 
 
 def items_figure(chance: WinChance) -> go.Figure:
     """One line per item: the chance against its unit price, as a share of the suggested price."""
-    figure = go.Figure()
+    data = []
     for item in chance.items:
         name = _plain(item.product[:40])
-        figure.add_trace(
-            go.Scatter(
-                x=[round(100 * price / item.suggested_unit_price) for price, _ in item.curve],
-                y=[100 * p for _, p in item.curve], customdata=[format_clp(price) for price, _ in item.curve],
-                mode="lines", name=name, hovertemplate="%{customdata}: %{y:.0f} %<extra>" + name + "</extra>",
-            )
+        data.append(
+            {
+                "type": "scatter", "mode": "lines", "name": name,
+                "x": [round(100 * price / item.suggested_unit_price) for price, _ in item.curve],
+                "y": [100 * p for _, p in item.curve], "customdata": [format_clp(price) for price, _ in item.curve],
+                "hovertemplate": "%{customdata}: %{y:.0f} %<extra>" + name + "</extra>",
+            }
         )  # fmt: skip
-    figure.add_vline(x=100, line_color=ACCENT, line_dash="dash")
-    figure.update_layout(
-        title={
+    layout = {
+        "title": {
             "text": "Probabilidad según el precio unitario de cada producto",
             "x": 0,
             "font": {"size": 14},
         },
-        xaxis={"title": "Precio unitario (% del sugerido)", "ticksuffix": " %", **GRID},
-        yaxis={"title": "Probabilidad (%)", "range": [0, 100], **GRID},
-        legend={"orientation": "h", "y": -0.3},
+        "xaxis": {"title": {"text": "Precio unitario (% del sugerido)"}, "ticksuffix": " %", **GRID},
+        "yaxis": {"title": {"text": "Probabilidad (%)"}, "range": [0, 100], **GRID},
+        "legend": {"orientation": "h", "y": -0.3},
+        "shapes": [vertical_line(100, "dash")],
         **LAYOUT,
-    )
-    return figure
+    }
+    return from_specs(data, layout)
 
 
 def _plain(text: str) -> str:
