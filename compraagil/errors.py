@@ -12,6 +12,12 @@ class CompraAgilError(Exception):
         self.message = message
 
 
+def is_users_fault(error: BaseException | None) -> bool:
+    """Whether a failure comes from what the person asked (a 4xx core error), not from us: a plan's
+    use is given back only for ours."""
+    return isinstance(error, CompraAgilError) and error.http_status < 500
+
+
 class NotFound(CompraAgilError, LookupError):
     """The thing asked for does not exist (or is not yours to see)."""
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from compraagil import request_ids
 from compraagil.db import is_statement_timeout, session_scope
-from compraagil.errors import CompraAgilError, InvalidInput, NotFound
+from compraagil.errors import CompraAgilError, InvalidInput, NotFound, is_users_fault
 from compraagil.metrics import PAGE_CALL_ERRORS, PAGE_CALL_SECONDS
 from compraagil_web.event_metrics import current_event
 
@@ -38,7 +38,7 @@ def describe(error: Exception) -> tuple[str, bool]:
 
 
 def _error_kind(error: Exception) -> str:
-    if isinstance(error, CompraAgilError) and error.http_status < 500:
+    if is_users_fault(error):
         return "user"
     return "timeout" if is_statement_timeout(error) else "ours"
 

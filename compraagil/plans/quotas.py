@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from compraagil.db import get_engine
-from compraagil.errors import CompraAgilError, NotFound, QuotaExceeded
+from compraagil.errors import NotFound, QuotaExceeded, is_users_fault
 from compraagil.metrics import QUOTA_REFUSALS
 from compraagil.models import Company, UsageCounter
 from compraagil.plans.table import (
@@ -136,11 +136,6 @@ def release(*, session: Session, company_id: int, feature: Feature, now: datetim
     session.commit()
 
 
-def _users_fault(error: Exception) -> bool:
-    """Whether a failure comes from what the user asked (a 4xx core error), not from us."""
-    return isinstance(error, CompraAgilError) and error.http_status < 500
-
-
 @contextmanager
 def metered(*, session: Session, company_id: int, feature: Feature) -> Iterator[int | None]:
     """Count one use for the work inside the block (yields how many are left); give it back when that
@@ -150,7 +145,7 @@ def metered(*, session: Session, company_id: int, feature: Feature) -> Iterator[
     try:
         yield left
     except Exception as error:
-        if not _users_fault(error):
+        if not is_users_fault(error):
             _give_back(session, company_id, feature, now)
         raise
 

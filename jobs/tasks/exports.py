@@ -4,7 +4,7 @@ attempt fails, and delete exports older than a day."""
 from rq import get_current_job
 
 from compraagil.db import session_scope
-from compraagil.errors import CompraAgilError
+from compraagil.errors import is_users_fault
 from compraagil.exports.service import build_export, delete_expired, fail_export
 from jobs.queues import PROGRESS_META
 
@@ -27,7 +27,7 @@ def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
     was ours (not a 4xx core error), give the plan's use back."""
     if job.should_retry:
         return
-    ours = not (isinstance(exc_value, CompraAgilError) and exc_value.http_status < 500)
+    ours = not is_users_fault(exc_value)
     with session_scope() as session:
         fail_export(session=session, export_id=job.args[0], ours=ours)
 

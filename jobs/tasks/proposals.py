@@ -6,7 +6,7 @@ import time
 from rq import get_current_job
 
 from compraagil.db import session_scope
-from compraagil.errors import CompraAgilError
+from compraagil.errors import is_users_fault
 from compraagil.proposals.service import fail_proposal, fail_stale_proposals, write_proposal
 from jobs.queues import DRAFT_META, PROGRESS_META
 
@@ -47,7 +47,7 @@ def on_failure(job, connection, exc_type, exc_value, traceback) -> None:
     was ours (not a 4xx core error), give the plan's use back."""
     if job.should_retry:
         return
-    ours = not (isinstance(exc_value, CompraAgilError) and exc_value.http_status < 500)
+    ours = not is_users_fault(exc_value)
     with session_scope() as session:
         fail_proposal(session=session, proposal_id=job.args[0], ours=ours)
 
