@@ -20,7 +20,7 @@ from compraagil.redis_client import get_redis
 
 log = logging.getLogger(__name__)
 
-TTL_SECONDS = {"price": 3600, "search": 900, "profile": 3600, "dashboard": 3600}
+TTL_SECONDS = {"price": 3600, "search": 900, "profile": 3600, "dashboard": 3600, "query_vector": 86400}
 GENERATION_KEY = "cache:generation"
 BREAKER_SECONDS = 30.0
 

@@ -92,6 +92,7 @@ def _import_files(args: argparse.Namespace) -> int:
 
 
 def _embed(args: argparse.Namespace) -> int:
+    from compraagil.alerts import semantic
     from compraagil.db import session_scope
     from compraagil.embeddings.providers import get_embedder
     from compraagil.embeddings.store import count_pending, embed_pending
@@ -107,8 +108,10 @@ def _embed(args: argparse.Namespace) -> int:
             limit=args.limit,
             progress=lambda rows: progress(rows, rows / total if total else 1.0),
         )
-    progress.done()
+        progress.done()
+        notices = semantic.match_new_tenders(session=session, embedder=embedder)
     print(f"{format_count(done)} Compras Ágiles con embedding nuevo; faltaban {format_count(pending)}")
+    print(f"{format_count(notices)} avisos nuevos de alertas por significado")
     return 0
 
 

@@ -81,7 +81,7 @@ CLAIM = text(
     f"""
     SELECT n.id, n.kind, a.name AS alert_name, a.active, a.channels, t.codigo, t.name, b.organismo,
            t.amount_available, t.closes_at, u.email, u.email_verified_at IS NOT NULL AS verified,
-           tl.chat_id
+           tl.chat_id, coalesce(a.semantic, false) AS learns
     FROM alert_notices n
     JOIN users u ON u.id = n.user_id
     LEFT JOIN telegram_links tl ON tl.user_id = n.user_id
@@ -128,6 +128,8 @@ def _line(row, now: datetime) -> NoticeLine:
         closes=f"{closing_label(row.closes_at, now)[0]} ({format_datetime(row.closes_at)})",
         url=link(f"/licitacion/{quote(row.codigo)}"),
         codigo=row.codigo,
+        notice_id=row.id,
+        learns=row.learns,
     )
 
 

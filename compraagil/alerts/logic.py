@@ -58,6 +58,9 @@ class AlertInput(BaseModel):
     closes_within_days: int | None = Field(default=None, ge=0, le=365)
     channels: list[Channel] = Field(default_factory=lambda: [Channel.INBOX, Channel.EMAIL])
     frequency: Frequency = Frequency.INSTANT
+    semantic: bool = False
+    """By meaning (PYME and up): `text` describes what to watch for; without it, what the company
+    quoted (see `compraagil.alerts.semantic`)."""
 
     @field_validator("name")
     @classmethod
@@ -68,7 +71,7 @@ class AlertInput(BaseModel):
     def _checked(self) -> "AlertInput":
         search = SearchQuery(**{field: getattr(self, field) for field in FILTER_FIELDS})
         self.text, self.organismo = search.text, search.organismo.strip()
-        if not any(getattr(self, field) not in (None, "") for field in FILTER_FIELDS):
+        if not self.semantic and not any(getattr(self, field) not in (None, "") for field in FILTER_FIELDS):
             raise ValueError("Escribe qué buscar o elige al menos un filtro")
         if not self.channels:
             raise ValueError("Elige al menos un canal: bandeja o correo")
@@ -81,6 +84,8 @@ def describe_filters(alert: object) -> str:
     """What an alert (anything with the filter fields) asks for, in Spanish: «“guantes” · Región de Ñuble»."""
     get = lambda field: getattr(alert, field, None)  # noqa: E731
     parts = [f"«{get('text')}»"] if get("text") else []
+    if get("semantic"):
+        parts = [f"Por significado: {parts[0] if parts else 'lo que tu empresa cotiza'}"]
     if get("region"):
         parts.append(REGIONS.get(get("region"), f"Región {get('region')}"))
     if get("organismo"):
@@ -144,6 +149,9 @@ class NoticeLine:
     closes: str
     url: str
     codigo: str = ""
+    notice_id: int = 0
+    learns: bool = False
+    """From a semantic alert: a push offers 👍/👎 on it."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ CLI, a lost job or a failed sync's landed windows are matched by the next job al
 Matching many alerts: the run's tenders (a batch of up to 1,000) go into a temporary table with its
 own GIN index, and each text alert probes it with its stored tsquery (the one Buscar builds with
 `websearch_to_tsquery('es_unaccent', …)`) — one statement per batch, a small index lookup per alert.
-Each (alert, tender) becomes a notice at most once (a unique index): in the inbox at once when the
+Semantic alerts are matched by `compraagil.alerts.semantic` once the tenders have vectors. Each
+(alert, tender) becomes a notice at most once (a unique index): in the inbox at once when the
 alert uses it, with the alert's push channels (email) pending for `delivery`.
 
 Tenders a COT import left without search columns (see `compraagil.search.indexing`) get them
@@ -72,6 +73,15 @@ FILTERS = """
 """
 """An alert's Buscar filters, as `compraagil.search.service` applies them, against a candidate."""
 
+NOTICE = """noticed AS (
+        INSERT INTO alert_notices (user_id, tender_id, kind, alert_id, in_inbox, pending)
+        SELECT user_id, tender_id, 'alert', alert_id, 'inbox' = ANY(channels), array_remove(channels, 'inbox')
+        FROM matched
+        ON CONFLICT (alert_id, tender_id) WHERE alert_id IS NOT NULL DO NOTHING
+        RETURNING in_inbox
+    )"""
+"""Each `matched` (alert, tender) as a notice, once: in the inbox at once, its push channels pending."""
+
 MATCH = text(
     f"""
     WITH matched AS (
@@ -79,17 +89,11 @@ MATCH = text(
         FROM alerts a CROSS JOIN LATERAL (
             SELECT c.id FROM alert_candidates c WHERE c.search_vector @@ a.query AND {FILTERS}
         ) c
-        WHERE a.active AND a.text <> ''
+        WHERE a.active AND NOT a.semantic AND a.text <> ''
         UNION ALL
         SELECT a.id, a.user_id, a.channels, c.id FROM alerts a JOIN alert_candidates c ON {FILTERS}
-        WHERE a.active AND a.text = ''
-    ), noticed AS (
-        INSERT INTO alert_notices (user_id, tender_id, kind, alert_id, in_inbox, pending)
-        SELECT user_id, tender_id, 'alert', alert_id, 'inbox' = ANY(channels), array_remove(channels, 'inbox')
-        FROM matched
-        ON CONFLICT (alert_id, tender_id) WHERE alert_id IS NOT NULL DO NOTHING
-        RETURNING in_inbox
-    )
+        WHERE a.active AND NOT a.semantic AND a.text = ''
+    ), {NOTICE}
     SELECT count(*), count(*) FILTER (WHERE in_inbox) FROM noticed
     """
 )

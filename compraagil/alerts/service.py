@@ -8,10 +8,12 @@ from datetime import datetime
 from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
+from compraagil.alerts import semantic
 from compraagil.alerts.logic import REMINDER_HEADINGS, AlertInput, describe_filters
+from compraagil.embeddings.providers import get_embedder
 from compraagil.errors import InvalidInput, NotFound
-from compraagil.models import Alert, AlertNotice, Company, User
-from compraagil.plans.quotas import cap_of, require_below_cap
+from compraagil.models import Alert, AlertNotice, AlertVector, Company, User
+from compraagil.plans.quotas import cap_of, require_below_cap, require_included
 from compraagil.plans.table import Feature
 
 INBOX_SIZE = 50
@@ -27,6 +29,9 @@ class AlertView:
     active: bool
     fields: dict
     """The saved fields, for the edit form."""
+    semantic: bool = False
+    seeded_from: str = ""
+    """A semantic alert's vector was made from this, in words."""
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,16 @@ class InboxEntry:
     closes_at: datetime | None
     created_at: datetime
     read: bool
+    learns: bool = False
+    """From a semantic alert: 👍/👎 on it moves the alert."""
+    useful: bool | None = None
 
 
-def _view(alert: Alert) -> AlertView:
+def _view(alert: Alert, seeded_from: str = "") -> AlertView:
     fields = AlertInput.model_fields
     return AlertView(
+        semantic=alert.semantic,
+        seeded_from=seeded_from,
         id=alert.id,
         name=alert.name,
         filters=describe_filters(alert),
@@ -83,29 +93,43 @@ def create_alert(*, session: Session, user_id: int, fields: AlertInput) -> Alert
     session.execute(select(Company.id).where(Company.id == company_id).with_for_update())
     current = session.execute(select(func.count()).where(Alert.company_id == company_id)).scalar_one()
     require_below_cap(session=session, company_id=company_id, feature=Feature.KEYWORD_ALERTS, current=current)
+    if fields.semantic:
+        require_included(session=session, company_id=company_id, feature=Feature.SEMANTIC_ALERTS)
     alert = Alert(company_id=company_id, user_id=user_id, **fields.model_dump())
     session.add(alert)
     session.flush()
     _reject_empty_query(session, alert)
-    return _view(alert)
+    return _view(alert, _seed(session, alert))
 
 
 def update_alert(*, session: Session, user_id: int, alert_id: int, fields: AlertInput) -> AlertView:
     """Change what an alert of the user's looks for and how it notifies."""
     alert = _own(session, user_id, alert_id)
+    if fields.semantic:
+        require_included(session=session, company_id=alert.company_id, feature=Feature.SEMANTIC_ALERTS)
     for field, value in fields.model_dump().items():
         setattr(alert, field, value)
     alert.updated_at = func.now()
     session.flush()
     _reject_empty_query(session, alert)
-    return _view(alert)
+    return _view(alert, _seed(session, alert))
+
+
+def _seed(session: Session, alert: Alert) -> str:
+    """A semantic alert's vector made from what it says now, its past 👍/👎 applied again."""
+    if not alert.semantic:
+        return ""
+    seeded_from = semantic.seed(session=session, alert=alert, embedder=get_embedder())
+    semantic.learn(session, alert.id)
+    return seeded_from
 
 
 def _reject_empty_query(session: Session, alert: Alert) -> None:
     """InvalidInput when the text has only words search ignores («de la»): it would match nothing."""
     session.refresh(alert)
     if (
-        alert.text
+        not alert.semantic
+        and alert.text
         and not session.execute(text("SELECT numnode(:query)"), {"query": alert.query}).scalar_one()
     ):
         raise InvalidInput(
@@ -129,8 +153,15 @@ def delete_alert(*, session: Session, user_id: int, alert_id: int) -> None:
 
 def list_alerts(*, session: Session, user_id: int) -> list[AlertView]:
     """The user's alerts, oldest first."""
-    alerts = session.execute(select(Alert).where(Alert.user_id == user_id).order_by(Alert.id)).scalars()
-    return [_view(alert) for alert in alerts]
+    alerts = session.execute(select(Alert).where(Alert.user_id == user_id).order_by(Alert.id)).scalars().all()
+    seeds = dict(
+        session.execute(
+            select(AlertVector.alert_id, AlertVector.seeded_from).where(
+                AlertVector.alert_id.in_([alert.id for alert in alerts if alert.semantic])
+            )
+        ).all()
+    )
+    return [_view(alert, seeds.get(alert.id, "")) for alert in alerts]
 
 
 def alert_usage(*, session: Session, user_id: int) -> Usage:
@@ -146,7 +177,8 @@ def inbox(*, session: Session, user_id: int, limit: int = INBOX_SIZE) -> list[In
         text(
             """
             SELECT n.id, n.kind, coalesce(a.name, '') AS alert_name, t.codigo, t.name, b.organismo,
-                   t.amount_available, t.closes_at, n.created_at, n.read_at IS NOT NULL AS read
+                   t.amount_available, t.closes_at, n.created_at, n.read_at IS NOT NULL AS read,
+                   coalesce(a.semantic, false) AS learns, n.useful
             FROM alert_notices n
             JOIN tenders t ON t.id = n.tender_id
             LEFT JOIN buyers b ON b.id = t.buyer_id
@@ -162,7 +194,7 @@ def inbox(*, session: Session, user_id: int, limit: int = INBOX_SIZE) -> list[In
         InboxEntry(
             id=row.id, kind=row.kind, heading=REMINDER_HEADINGS.get(row.kind, row.alert_name), codigo=row.codigo, tender_name=row.name,
             organismo=row.organismo or "", amount_available=row.amount_available, closes_at=row.closes_at,
-            created_at=row.created_at, read=row.read,
+            created_at=row.created_at, read=row.read, learns=row.learns, useful=row.useful,
         )
         for row in rows
     ]  # fmt: skip

@@ -44,6 +44,11 @@ SAVE = text(
 )
 
 
+def vector_literal(vector) -> str:
+    """A vector as pgvector reads it: «[0.1,-0.2,…]» (6 significant digits, plenty for cosine)."""
+    return "[" + ",".join(f"{value:.6g}" for value in vector) + "]"
+
+
 def digest(body: str) -> str:
     """The md5 of a tender's text, as PostgreSQL's md5() writes it."""
     return hashlib.md5(body.encode()).hexdigest()
@@ -86,7 +91,7 @@ def _save(session: Session, embedder: Embedder, rows: list) -> None:
                 "tender_id": tender_id,
                 "model": embedder.model,
                 "digest": digest(body),
-                "embedding": "[" + ",".join(f"{value:.6g}" for value in vector) + "]",
+                "embedding": vector_literal(vector),
             }
             for (tender_id, body), vector in zip(rows, vectors, strict=True)
         ],

@@ -11,7 +11,14 @@ from compraagil.models.accounts import (
     UserSession,
     UserToken,
 )
-from compraagil.models.alerts import Alert, AlertDelivery, AlertNotice, AlertRunCheck
+from compraagil.models.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertNotice,
+    AlertRunCheck,
+    AlertVector,
+    SemanticAlertCheck,
+)
 from compraagil.models.api_keys import ApiKey
 from compraagil.models.embeddings import TenderEmbedding
 from compraagil.models.exports import Export
@@ -60,6 +67,8 @@ __all__ = [
     "AlertNotice",
     "AlertDelivery",
     "AlertRunCheck",
+    "AlertVector",
+    "SemanticAlertCheck",
     "Export",
     "TelegramLink",
 ]

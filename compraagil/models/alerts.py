@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
     ARRAY,
     BigInteger,
@@ -16,10 +17,11 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import REAL, TSQUERY
 from sqlmodel import Field, SQLModel
 
 from compraagil.models.columns import cascade_fk, now_column, server_default
+from compraagil.models.embeddings import DIMENSIONS
 
 
 class Alert(SQLModel, table=True):
@@ -59,8 +61,38 @@ class Alert(SQLModel, table=True):
     )
     """`instant` (right after the import that brought the tender) or `daily` (08:00 Santiago)."""
     active: bool = Field(default=True, sa_column_kwargs=server_default("true"))
+    semantic: bool = Field(default=False, sa_column_kwargs=server_default("false"))
+    """Watches by meaning (`alert_vectors`), not by the words of `text`."""
     created_at: datetime | None = Field(default=None, sa_column=now_column())
     updated_at: datetime | None = Field(default=None, sa_column=now_column())
+
+
+class AlertVector(SQLModel, table=True):
+    """A semantic alert as a unit vector of one embedding model: `seed` from its text or the products
+    its company quoted, `vector` the seed moved by the feedback on what it delivered; a tender at
+    least `threshold` similar to it is noticed."""
+
+    __tablename__ = "alert_vectors"
+
+    alert_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True)
+    )
+    model: str = Field(sa_column=Column(Text, primary_key=True))
+    seed: list[float] = Field(sa_column=Column(Vector(DIMENSIONS), nullable=False))
+    vector: list[float] = Field(sa_column=Column(Vector(DIMENSIONS), nullable=False))
+    threshold: float = Field(sa_column=Column(REAL, nullable=False))
+    seeded_from: str = Field(sa_column=Column(Text, nullable=False))
+    """In words: «tu texto» or «12 productos que cotizaste»."""
+    updated_at: datetime | None = Field(default=None, sa_column=now_column())
+
+
+class SemanticAlertCheck(SQLModel, table=True):
+    """Up to when each model's newly embedded tenders were matched against the semantic alerts."""
+
+    __tablename__ = "semantic_alert_checks"
+
+    model: str = Field(sa_column=Column(Text, primary_key=True))
+    embedded_until: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class AlertNotice(SQLModel, table=True):
@@ -104,6 +136,8 @@ class AlertNotice(SQLModel, table=True):
     )
     created_at: datetime | None = Field(default=None, sa_column=now_column())
     read_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    useful: bool | None = None
+    """The user's 👍 (true) or 👎 (false) on it; a semantic alert learns from it."""
 
 
 class AlertDelivery(SQLModel, table=True):

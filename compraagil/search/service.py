@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from compraagil import cache
+from compraagil.search import meaning
 from compraagil.search.indexing import PENDING_COUNT
 from compraagil.search.query import SearchQuery, Sort
 from compraagil.search.vocabulary import corrected
@@ -50,7 +51,9 @@ class TenderHit(BaseModel):
     closes_at: datetime | None
     amount_available: int | None
     score: float
-    """Relevance to the words searched (0 when the page is sorted otherwise)."""
+    """Relevance to the words searched, or the fused rank score (0 when the page is sorted otherwise)."""
+    by_meaning: bool = False
+    """Found by meaning alone: none of the words searched are in its text."""
 
 
 class SearchPage(BaseModel):
@@ -169,9 +172,16 @@ def _window_page_sql(query: SearchQuery, where: str) -> str:
 
 
 def _page_ids(
-    session: Session, query: SearchQuery, where: str, params: dict, breadth: Breadth | None
+    session: Session,
+    query: SearchQuery,
+    where: str,
+    params: dict,
+    breadth: Breadth | None,
+    *,
+    limit: int,
+    offset: int,
 ) -> list[tuple[int, float]]:
-    """The (id, score) of the page's tenders, in order.
+    """The (id, score) of `limit` tenders from `offset` of the matches, in the page's order.
 
     A broad text search (`breadth` given) by relevance or closing date first reads only a window of
     tenders in the page's order (newest first for relevance), through a btree: the page usually fills after a few hundred
@@ -179,20 +189,22 @@ def _page_ids(
     candidates of that window. When the window cannot fill the page, every match
     is read.
     """
-    params = {**params, "limit": query.page_size, "offset": query.offset}
+    params = {**params, "limit": limit, "offset": offset}
     if breadth and query.text and query.sort in WINDOW_ORDER:
         window_params = {
             **params,
             "window": breadth.window,
-            "candidates": max(breadth.candidates, query.offset + query.page_size),
+            "candidates": max(breadth.candidates, offset + limit),
         }
         page = session.execute(text(_window_page_sql(query, where)), window_params).all()
-        if len(page) == query.page_size:
+        if len(page) == limit:
             return page
     return session.execute(text(_page_sql(query, where)), params).all()
 
 
-def _hits(session: Session, query: SearchQuery, page: list[tuple[int, float]]) -> list[TenderHit]:
+def _hits(
+    session: Session, query: SearchQuery, page: list[tuple[int, float]], only_meaning: set[int]
+) -> list[TenderHit]:
     """What the results table shows of the page's tenders, their names with the matched words marked."""
     headline = (
         f"ts_headline('es_unaccent', t.name, websearch_to_tsquery('es_unaccent', :text),"
@@ -225,28 +237,80 @@ def _hits(session: Session, query: SearchQuery, page: list[tuple[int, float]]) -
             closes_at=row.closes_at,
             amount_available=row.amount_available,
             score=float(score),
+            by_meaning=tender_id in only_meaning,
         )
         for tender_id, score in page
         if (row := by_id.get(tender_id))
     ]
 
 
-def _search(session: Session, query: SearchQuery, breadth: Breadth = Breadth()) -> SearchPage:
-    """Full text; when it finds nothing, the query's misspelt words are corrected and it runs again."""
+def _hybrid_page(
+    session: Session,
+    query: SearchQuery,
+    where: str,
+    params: dict,
+    breadth: Breadth | None,
+    total: int,
+    typed: str,
+) -> tuple[list[tuple[int, float]], int, set[int]]:
+    """The page of the words' ranking fused with the meaning's of the words as `typed` (RRF), the
+    total with the tenders only meaning found added, and which those are. Words alone when meaning
+    offers nothing."""
+    other_clauses, other_params = _filters(query.model_copy(update={"text": ""}))
+    near = [
+        tender_id
+        for tender_id, _ in meaning.nearest(session, typed, " AND ".join(other_clauses), other_params)
+    ]
+    if not near:
+        return (
+            _page_ids(session, query, where, params, breadth, limit=query.page_size, offset=query.offset),
+            total,
+            set(),
+        )
+    depth = max(meaning.DEPTH, query.offset + query.page_size)
+    words = (
+        [
+            tender_id
+            for tender_id, _ in _page_ids(session, query, where, params, breadth, limit=depth, offset=0)
+        ]
+        if total
+        else []
+    )
+    with_words = session.execute(
+        text(f"SELECT t.id FROM tenders t WHERE t.id = ANY(:near) AND {FULL_TEXT}"),
+        {"near": near, "text": query.text},
+    ).scalars()
+    only_meaning = set(near) - set(with_words)
+    fused = meaning.fuse(words, near)
+    return fused[query.offset : query.offset + query.page_size], total + len(only_meaning), only_meaning
+
+
+def _search(
+    session: Session, query: SearchQuery, breadth: Breadth = Breadth(), by_meaning: bool = True
+) -> SearchPage:
+    """Full text; when it finds nothing, the query's misspelt words are corrected and it runs again.
+    Ranked by relevance, the words' ranking is fused with the meaning's (`compraagil.search.meaning`)."""
     clauses, params = _filters(query)
     where = " AND ".join(clauses)
     total, estimated = _count(session, where, params, breadth)
-    corrected_text = None
+    corrected_text, typed = None, query.text
     if query.text and total == 0 and (fixed := corrected(session=session, query=query.text)):
         query = query.model_copy(update={"text": fixed})
         clauses, params = _filters(query)
         where = " AND ".join(clauses)
         total, estimated = _count(session, where, params, breadth)
         corrected_text = fixed if total else None
-    page = _page_ids(session, query, where, params, breadth if estimated else None)
+    breadth_used = breadth if estimated else None
+    only_meaning: set[int] = set()
+    if by_meaning and query.text and query.sort is Sort.RELEVANCE:
+        page, total, only_meaning = _hybrid_page(session, query, where, params, breadth_used, total, typed)
+    else:
+        page = _page_ids(
+            session, query, where, params, breadth_used, limit=query.page_size, offset=query.offset
+        )
     indexing = session.execute(text(PENDING_COUNT)).scalar_one() if query.text else 0
     return SearchPage(
-        hits=_hits(session, query, page),
+        hits=_hits(session, query, page, only_meaning),
         total=total,
         total_is_estimate=estimated,
         corrected_text=corrected_text,
@@ -256,6 +320,8 @@ def _search(session: Session, query: SearchQuery, breadth: Breadth = Breadth()) 
     )
 
 
-def search_tenders(*, session: Session, query: SearchQuery) -> SearchPage:
-    """One page of tenders matching `query` (cached for 15 minutes)."""
-    return cache.cached("search", query.model_dump(mode="json"), SearchPage, lambda: _search(session, query))
+def search_tenders(*, session: Session, query: SearchQuery, by_meaning: bool = True) -> SearchPage:
+    """One page of tenders matching `query` (cached for 15 minutes); by relevance, tenders near in
+    meaning join those matching the words unless `by_meaning` is off."""
+    key = {**query.model_dump(mode="json"), "by_meaning": by_meaning}
+    return cache.cached("search", key, SearchPage, lambda: _search(session, query, by_meaning=by_meaning))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from compraagil.alerts import semantic
 from compraagil.alerts import service as alerts
 from compraagil.errors import InvalidInput
 from compraagil.models import Company
@@ -93,6 +94,14 @@ def set_alert_active(*, session: Session, chat_id: int, alert_id: int, active: b
     alert = alerts.set_active(session=session, user_id=owner.user_id, alert_id=alert_id, active=active)
     session.commit()
     return replies.alert_changed(alert)
+
+
+def judge(*, session: Session, chat_id: int, notice_id: int, useful: bool) -> replies.Reply:
+    """👍/👎 under a pushed tender: the semantic alert that found it learns from it."""
+    owner = owner_of(session=session, chat_id=chat_id)
+    message = semantic.judge(session=session, user_id=owner.user_id, notice_id=notice_id, useful=useful)
+    session.commit()
+    return replies.judged(message)
 
 
 def plan(*, session: Session, chat_id: int) -> replies.Reply:

@@ -22,6 +22,8 @@ PUSH_BUTTONS = 5
 """Tenders listed in one pushed message; the rest are counted, with a link to the inbox."""
 SAVE, PAUSE, RESUME = "guardar", "pausar", "reanudar"
 """Callback data prefixes: `guardar:<código>`, `pausar:<alert id>`, `reanudar:<alert id>`."""
+USEFUL, USELESS = "sirve", "nosirve"
+"""Callback data prefixes of 👍/👎 on a semantic alert's notice: `sirve:<notice id>`."""
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,23 @@ def plan_summary(plan: Plan, lines: list[UsageLine]) -> Reply:
     return Reply("\n".join(text), [[plans_button()]])
 
 
+def _judge_buttons(line: NoticeLine) -> list[Button]:
+    """👍/👎 on a semantic alert's tender: the alert learns from them."""
+    if not line.learns:
+        return []
+    return [
+        Button("👍", callback=f"{USEFUL}:{line.notice_id}"),
+        Button("👎", callback=f"{USELESS}:{line.notice_id}"),
+    ]
+
+
+def judged(message: str) -> Reply:
+    return Reply(message)
+
+
 def push(lines: list[NoticeLine]) -> Reply:
     """A push message: the notices grouped as in the mail, at most PUSH_LINES tenders, each linked;
-    the first ones with «Abrir» and «Guardar» buttons."""
+    the first ones with «Abrir» and «Guardar» buttons (and 👍/👎 when a semantic alert found them)."""
     shown, rest = lines[:PUSH_LINES], len(lines) - PUSH_LINES
     sections = group_lines(shown)
     blocks = []
@@ -137,7 +153,11 @@ def push(lines: list[NoticeLine]) -> Reply:
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     buttons = [
-        [Button(f"Abrir {line.codigo}", url=line.url), Button("Guardar", callback=f"{SAVE}:{line.codigo}")]
+        [
+            Button(f"Abrir {line.codigo}", url=line.url),
+            Button("Guardar", callback=f"{SAVE}:{line.codigo}"),
+            *_judge_buttons(line),
+        ]
         for line in [line for section in sections for line in section.lines][:PUSH_BUTTONS]
         if line.codigo
     ]

@@ -34,6 +34,8 @@ class AlertRow:
     frequency: str
     channels: str
     active: bool
+    learns_from: str
+    """A semantic alert: what its vector was made from, in words; empty otherwise."""
 
 
 @dataclasses.dataclass
@@ -48,6 +50,10 @@ class InboxRow:
     urgency: str
     received: str
     read: bool
+    learns: bool
+    """From a semantic alert: 👍/👎 buttons move it."""
+    verdict: str
+    """«Te sirvió», «No te sirvió» or empty."""
 
 
 def alert_row(alert: service.AlertView, now: datetime) -> AlertRow:
@@ -64,6 +70,7 @@ def alert_row(alert: service.AlertView, now: datetime) -> AlertRow:
             CHANNEL_LABELS[Channel(code)] for code in alert.channels if code in CHANNEL_LABELS
         ),
         active=alert.active,
+        learns_from=alert.seeded_from if alert.semantic else "",
     )
 
 
@@ -74,6 +81,7 @@ def inbox_row(entry: service.InboxEntry, now: datetime) -> InboxRow:
         id=entry.id, heading=entry.heading, href=routes.tender_url(entry.codigo), tender_name=entry.tender_name,
         organismo=entry.organismo or "Organismo no informado", amount=format_clp(entry.amount_available),
         closes=closes, urgency=urgency, received=format_datetime(entry.created_at), read=entry.read,
+        learns=entry.learns, verdict={True: "Te sirvió", False: "No te sirvió"}.get(entry.useful, ""),
     )  # fmt: skip
 
 
@@ -86,7 +94,7 @@ def form_values(alert: service.AlertView) -> dict[str, str]:
     return values | {"nombre": alert.name, "frecuencia": alert.frequency}
 
 
-def alert_input(form: dict, channels: list[Channel]) -> AlertInput:
+def alert_input(form: dict, channels: list[Channel], semantic: bool = False) -> AlertInput:
     """The form as an AlertInput; InvalidInput with a Spanish message when a value cannot be used."""
     fields = {field: value for key, field in FORM_FIELDS.items() if (value := str(form.get(key, "")).strip())}
     for field in ("min_amount", "max_amount"):
@@ -98,5 +106,6 @@ def alert_input(form: dict, channels: list[Channel]) -> AlertInput:
         name=str(form.get("nombre", "")),
         channels=channels,
         frequency=form.get("frecuencia") or Frequency.INSTANT,
+        semantic=semantic,
         **fields,
     )

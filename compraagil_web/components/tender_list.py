@@ -19,6 +19,20 @@ def _name(row) -> rx.Component:
     )
 
 
+MEANING_HINT = "Ninguna de tus palabras está en su texto: aparece porque trata de lo mismo."
+
+
+def _by_meaning(row) -> rx.Component:
+    """«Por significado» on a tender found by meaning alone, with why on hover."""
+    return rx.cond(
+        row.by_meaning,
+        rx.tooltip(
+            rx.badge("Por significado", color_scheme="violet", variant="soft", class_name="by-meaning"),
+            content=MEANING_HINT,
+        ),
+    )
+
+
 def _closing(row) -> rx.Component:
     return rx.tooltip(
         rx.badge(row.closes, color_scheme=row.urgency, variant="soft"),
@@ -42,7 +56,7 @@ def _table(rows) -> rx.Component:
                 lambda row: rx.table.row(
                     rx.table.cell(
                         rx.vstack(
-                            _name(row),
+                            rx.hstack(_name(row), _by_meaning(row), align="center", wrap="wrap"),
                             rx.text(row.organismo, " · ", row.codigo, size="1", color_scheme="gray"),
                             spacing="1",
                         ),
@@ -67,6 +81,7 @@ def _cards(rows) -> rx.Component:
             lambda row: rx.card(
                 rx.vstack(
                     _name(row),
+                    _by_meaning(row),
                     rx.text(row.organismo, size="1", color_scheme="gray"),
                     rx.hstack(_closing(row), rx.spacer(), rx.text(row.amount, weight="bold"), width="100%"),
                     spacing="2",

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import reflex as rx
 
-from compraagil.alerts import service
+from compraagil.alerts import semantic, service
 from compraagil.alerts.logic import FREQUENCY_LABELS, Channel, Frequency
 from compraagil.chile.money import format_count
 from compraagil.chile.regions import REGIONS
@@ -13,6 +13,7 @@ from compraagil.errors import InvalidInput
 from compraagil.telegram import linking
 from compraagil_web import routes
 from compraagil_web.components.account_ui import error_message, upgrade_callout
+from compraagil_web.components.alert_inbox import inbox
 from compraagil_web.components.alert_rows import (
     EMPTY_FORM,
     AlertRow,
@@ -39,7 +40,9 @@ class AlertsState(CoreCalls, rx.State):
     email: bool = True
     in_inbox: bool = True
     telegram: bool = False
+    semantic: bool = False
     telegram_linked: bool = True
+    feedback: str = ""
     form_key: int = 0
     form_error: str = ""
     quota_error: str = ""
@@ -86,8 +89,15 @@ class AlertsState(CoreCalls, rx.State):
         bell = await self.get_state(BellState)
         bell.unread = unread
 
-    def _open(self, values: dict[str, str], editing: int = 0, channels: list[str] | None = None) -> None:
+    def _open(
+        self,
+        values: dict[str, str],
+        editing: int = 0,
+        channels: list[str] | None = None,
+        semantic: bool = False,
+    ) -> None:
         channels = [Channel.INBOX.value, Channel.EMAIL.value] if channels is None else channels
+        self.semantic = semantic
         self.form, self.editing, self.form_open = EMPTY_FORM | values, editing, True
         self.email, self.in_inbox = Channel.EMAIL.value in channels, Channel.INBOX.value in channels
         self.telegram = Channel.TELEGRAM.value in channels
@@ -106,7 +116,7 @@ class AlertsState(CoreCalls, rx.State):
         alerts = await self._call(lambda session: service.list_alerts(session=session, user_id=user_id))
         for alert in alerts or []:
             if alert.id == alert_id:
-                self._open(form_values(alert), alert_id, alert.channels)
+                self._open(form_values(alert), alert_id, alert.channels, alert.semantic)
 
     @rx.event
     def close_form(self):
@@ -122,9 +132,10 @@ class AlertsState(CoreCalls, rx.State):
         channels = [channel for channel in Channel if form.get(channel.value)]
         self.email, self.in_inbox = Channel.EMAIL in channels, Channel.INBOX in channels
         self.telegram = Channel.TELEGRAM in channels
+        self.semantic = bool(form.get("significado"))
         self.form = EMPTY_FORM | {key: str(value) for key, value in form.items() if key in EMPTY_FORM}
         try:
-            fields = alert_input(form, channels)
+            fields = alert_input(form, channels, self.semantic)
         except InvalidInput as error:
             self.form_error = error.message
             return
@@ -175,6 +186,20 @@ class AlertsState(CoreCalls, rx.State):
         await self._call(
             lambda session: service.mark_read(session=session, user_id=user_id, notice_id=notice_id)
         )
+        await self._refresh(user_id)
+
+    @rx.event
+    async def judge(self, notice_id: int, useful: bool):
+        """👍/👎 on a notice of a semantic alert: the alert learns from it."""
+        user_id = await self._user_id()
+        if user_id is None:
+            return to_login(self)
+        message = await self._call(
+            lambda session: semantic.judge(
+                session=session, user_id=user_id, notice_id=notice_id, useful=useful
+            )
+        )
+        self.feedback = message or ""
         await self._refresh(user_id)
 
     @rx.event
@@ -238,6 +263,15 @@ def alert_form() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
+                rx.vstack(
+                    rx.checkbox("Por significado (IA)", name="significado", default_checked=AlertsState.semantic, id="alert-semantic"),
+                    rx.text(
+                        "Avisa de Compras Ágiles que tratan de lo mismo aunque usen otras palabras, y aprende de tus 👍/👎."
+                        " Sin palabras, usa los productos que tu empresa ya cotizó. Desde el plan PYME.",
+                        size="1", color_scheme="gray",
+                    ),
+                    spacing="1",
+                ),
                 rx.hstack(
                     rx.text("Avisar por:", size="2"),
                     rx.checkbox("Bandeja", name="inbox", default_checked=AlertsState.in_inbox),
@@ -279,6 +313,10 @@ def _alert_card(row: AlertRow) -> rx.Component:
                 rx.text(row.name, weight="bold", size="3"),
                 rx.text(row.filters, size="2"),
                 rx.text(row.frequency, " · ", row.channels, size="1", color_scheme="gray"),
+                rx.cond(
+                    row.learns_from != "",
+                    rx.text("Por significado, hecha con ", row.learns_from, "; aprende de tus 👍/👎.", size="1", color_scheme="violet", class_name="alert-learns"),
+                ),
                 spacing="1",
                 flex="1",
                 min_width="0",
@@ -301,30 +339,6 @@ def _alert_card(row: AlertRow) -> rx.Component:
         ),
         width="100%",
         class_name="alert-row",
-    )  # fmt: skip
-
-
-def _notice(row: InboxRow) -> rx.Component:
-    return rx.card(
-        rx.hstack(
-            rx.vstack(
-                rx.text(row.heading, size="1", color_scheme="teal"),
-                rx.link(row.tender_name, href=row.href, weight=rx.cond(row.read, "regular", "bold")),
-                rx.text(row.organismo, " · ", row.amount, " · recibida ", row.received, size="1", color_scheme="gray"),
-                spacing="1",
-                flex="1",
-                min_width="0",
-            ),
-            rx.vstack(
-                rx.badge(row.closes, color_scheme=row.urgency, variant="soft"),
-                rx.cond(~row.read, rx.button("Marcar leída", size="1", variant="ghost", on_click=AlertsState.mark_read(row.id))),
-                align="end",
-            ),
-            width="100%",
-            wrap="wrap",
-        ),
-        width="100%",
-        class_name=rx.cond(row.read, "inbox-row", "inbox-row unread"),
     )  # fmt: skip
 
 
@@ -353,26 +367,6 @@ def alert_list() -> rx.Component:
     )  # fmt: skip
 
 
-def inbox() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.heading("Bandeja", size="5"),
-            rx.spacer(),
-            rx.button("Marcar todas como leídas", size="1", variant="soft", on_click=AlertsState.mark_all_read),
-            align="center",
-            width="100%",
-        ),
-        rx.foreach(AlertsState.inbox, _notice),
-        rx.cond(
-            AlertsState.inbox.length() == 0,
-            rx.text("Nada nuevo por ahora: aquí verás cada Compra Ágil que encuentren tus alertas.", size="2", color_scheme="gray"),
-        ),
-        spacing="3",
-        width="100%",
-        id="bandeja",
-    )  # fmt: skip
-
-
 @rx.page(route=routes.ALERTS, title="Alertas · CompraAgil", on_load=AlertsState.load)
 def alerts_page() -> rx.Component:
     return page(
@@ -384,7 +378,7 @@ def alerts_page() -> rx.Component:
                 rx.cond(
                     AlertsState.error != "",
                     error_state(AlertsState, AlertsState.load),
-                    rx.grid(alert_list(), inbox(), columns=rx.breakpoints(initial="1", md="2"), spacing="5", width="100%"),
+                    rx.grid(alert_list(), inbox(AlertsState), columns=rx.breakpoints(initial="1", md="2"), spacing="5", width="100%"),
                 ),
             ),
             spacing="4",

@@ -67,6 +67,7 @@ class ResultRow:
     closes_at: str
     urgency: str
     state: str
+    by_meaning: bool
 
 
 def result_row(hit: TenderHit, now: datetime) -> ResultRow:
@@ -82,6 +83,7 @@ def result_row(hit: TenderHit, now: datetime) -> ResultRow:
         closes_at=format_datetime(hit.closes_at),
         urgency=urgency,
         state=STATE_LABELS.get(hit.state, hit.state.replace("_", " ").capitalize()),
+        by_meaning=hit.by_meaning,
     )
 
 

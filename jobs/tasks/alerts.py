@@ -25,7 +25,7 @@ def _deliver(frequency: Frequency) -> str:
     return f"enviadas {report.sent} · omitidas {report.skipped}"
 
 
-def _deliver_instant_when_due() -> None:
+def deliver_instant_when_due() -> None:
     with session_scope() as session:
         due = has_due(session=session, frequency=Frequency.INSTANT)
     if due:
@@ -36,7 +36,7 @@ def match_alerts() -> str:
     """Match every landed run not matched yet, then enqueue the instant deliveries."""
     with session_scope() as session:
         runs = match_pending_runs(session=session)
-    _deliver_instant_when_due()
+    deliver_instant_when_due()
     return f"{len(runs)} importaciones · {sum(run.notices for run in runs)} avisos nuevos"
 
 
@@ -56,7 +56,7 @@ def remind_deadlines() -> str:
     """Add reminders for pipeline tenders closing within 48 and 24 hours, then deliver them."""
     with session_scope() as session:
         created = create_reminders(session=session)
-    _deliver_instant_when_due()
+    deliver_instant_when_due()
     return f"{created} recordatorios nuevos"
 
 

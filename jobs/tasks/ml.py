@@ -1,14 +1,17 @@
 """ML jobs: tenders' embeddings kept current after every import, and every few minutes for imports
-made where no worker steps run (the CLI); the win model trained each month (or when missing) and
-the history it scores with refreshed after every import."""
+made where no worker steps run (the CLI), the newly embedded open tenders matched against the
+semantic alerts; the win model trained each month (or when missing) and the history it scores with
+refreshed after every import."""
 
 from compraagil import after_import
+from compraagil.alerts import semantic
 from compraagil.db import session_scope
 from compraagil.embeddings.providers import get_embedder
 from compraagil.embeddings.store import count_pending, embed_pending
 from compraagil.ingest.runs import ImportCounts
 from compraagil.scoring.training import refresh_context, state, train_and_keep
 from jobs.queues import ML, enqueue_with_retry
+from jobs.tasks.alerts import deliver_instant_when_due
 
 JOB_LIMIT = 512
 """Tenders one job embeds (a few seconds) before handing over to a new job: a worker is never held
@@ -16,15 +19,21 @@ long by a backfill while alerts and exports wait (their queues come first)."""
 
 
 def embed_tenders() -> str:
-    """Embed up to JOB_LIMIT tenders whose embedding is missing or stale, newest first; enqueue the
-    next job when more remain."""
+    """Embed up to JOB_LIMIT tenders whose embedding is missing or stale, newest first, and match the
+    open ones against the semantic alerts; enqueue the next job when more remain."""
     embedder = get_embedder()
     with session_scope() as session:
         done = embed_pending(session=session, embedder=embedder, limit=JOB_LIMIT)
         more = count_pending(session=session, embedder=embedder) if done == JOB_LIMIT else 0
+        notices = semantic.match_new_tenders(session=session, embedder=embedder)
     if more:
         enqueue_with_retry("jobs.tasks.ml.embed_tenders", ML)
-    return f"{done} Compras Ágiles con embedding nuevo ({embedder.model}); faltan {more}"
+    if notices:
+        deliver_instant_when_due()
+    return (
+        f"{done} Compras Ágiles con embedding nuevo ({embedder.model}); faltan {more};"
+        f" {notices} avisos de alertas por significado"
+    )
 
 
 def keep_win_model_current() -> str:

@@ -1,6 +1,6 @@
 """The real bot Application against the fake Bot API (updates arrive through getUpdates): linking
-with a Cuenta token, every command, the «Guardar» and pause/resume buttons, the plan's quota, and an
-unlinked chat told how to link."""
+with a Cuenta token, every command, the «Guardar» and pause/resume buttons, 👍/👎 under a semantic
+alert's push, the plan's quota, and an unlinked chat told how to link."""
 
 import copy
 from urllib.parse import parse_qs, urlparse
@@ -8,14 +8,18 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from sqlalchemy import text
 
+from compraagil.alerts import semantic
 from compraagil.alerts import service as alert_service
-from compraagil.alerts.logic import AlertInput
+from compraagil.alerts.delivery import deliver
+from compraagil.alerts.logic import AlertInput, Frequency
+from compraagil.config import get_settings
 from compraagil.db import session_scope
+from compraagil.embeddings.providers import LocalEmbedder
 from compraagil.ingest.api_v2.files import import_records
 from compraagil.telegram.linking import link_url
 from tests.bot_harness import RunningBot
-from tests.factories import GLOVES_RECORD, PAPER_RECORD, user_account
-from tests.fakes.telegram import FakeTelegram
+from tests.factories import GLOVES_RECORD, PAPER_RECORD, call, embed, land, new_alert, user_account
+from tests.fakes.telegram import TOKEN, FakeTelegram
 
 CHAT = 5551234
 
@@ -117,3 +121,23 @@ def test_alerts_are_listed_paused_and_resumed(telegram):
     assert "en pausa" in press(telegram, f"pausar:{alert.id}").text
     assert "Guantes — en pausa" in ask(telegram, "/alertas").text
     assert "reanudada" in press(telegram, f"reanudar:{alert.id}").text
+
+
+def test_thumbs_under_a_semantic_alerts_push_teach_the_alert(telegram, monkeypatch):
+    monkeypatch.setattr(get_settings(), "telegram_token", TOKEN)
+    monkeypatch.setattr(get_settings(), "telegram_api_url", telegram.url)
+    user_id = linked(fake=telegram)
+    new_alert(
+        user_id, name="Guantes", text="guantes de nitrilo", semantic=True, channels=["inbox", "telegram"]
+    )
+    land(GLOVES_RECORD, PAPER_RECORD)
+    embed()
+    assert call(semantic.match_new_tenders, embedder=LocalEmbedder()) == 1
+    assert call(deliver, frequency=Frequency.INSTANT).sent == 1
+    push = telegram.messages_to(CHAT)[-1]
+    [notice_id] = call(lambda session: session.execute(text("SELECT id FROM alert_notices")).scalars().all())
+    thumbs = [b["callback_data"] for b in buttons(push) if b["text"] in ("👍", "👎")]
+    assert thumbs == [f"sirve:{notice_id}", f"nosirve:{notice_id}"]
+    assert "te mostrará menos" in press(telegram, f"nosirve:{notice_id}").text
+    useful = call(lambda session: session.execute(text("SELECT useful FROM alert_notices")).scalar_one())
+    assert useful is False
