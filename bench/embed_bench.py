@@ -20,8 +20,8 @@ K = 6
 
 EXACT = text(
     """
-    SELECT t.codigo FROM tender_embeddings e JOIN tenders t ON t.id = e.tender_id,
-         (SELECT embedding FROM tender_embeddings m JOIN tenders mt ON mt.id = m.tender_id WHERE mt.codigo = :codigo) own
+    SELECT t.codigo FROM tender_vectors e JOIN tenders t ON t.id = e.tender_id,
+         (SELECT embedding FROM tender_vectors m JOIN tenders mt ON mt.id = m.tender_id WHERE mt.codigo = :codigo) own
     WHERE t.codigo <> :codigo AND t.state = 'publicada' AND t.closes_at > now()
     ORDER BY e.embedding <=> own.embedding LIMIT :k
     """

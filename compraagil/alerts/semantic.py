@@ -50,10 +50,11 @@ QUOTED_PRODUCTS = text(
 )
 CALIBRATION = text(
     f"""
-    SELECT 1 - (e.embedding <=> CAST(:vector AS vector)) FROM tender_embeddings e
+    SELECT 1 - (x.embedding <=> CAST(:vector AS vector)) FROM text_embeddings x
+    JOIN tender_embeddings e ON e.model = x.model AND e.text_digest = x.text_digest
     JOIN tenders t ON t.id = e.tender_id
-    WHERE e.model = :model AND t.published_at >= now() - interval '{CALIBRATION_DAYS} days'
-    ORDER BY e.embedding <=> CAST(:vector AS vector)
+    WHERE x.model = :model AND t.published_at >= now() - interval '{CALIBRATION_DAYS} days'
+    ORDER BY x.embedding <=> CAST(:vector AS vector)
     LIMIT 1 OFFSET :rank
     """
 )
@@ -69,7 +70,7 @@ SAVE = text(
 JUDGED = text(
     """
     SELECT n.useful, e.embedding::text FROM alert_notices n
-    JOIN tender_embeddings e ON e.tender_id = n.tender_id AND e.model = :model
+    JOIN tender_vectors e ON e.tender_id = n.tender_id AND e.model = :model
     WHERE n.alert_id = :alert_id AND n.useful IS NOT NULL
     """
 )
@@ -97,7 +98,7 @@ MATCH = text(
         FROM alerts a
         JOIN alert_vectors v ON v.alert_id = a.id AND v.model = :model
         JOIN alert_candidates c ON {FILTERS}
-        JOIN tender_embeddings e ON e.tender_id = c.id AND e.model = :model
+        JOIN tender_vectors e ON e.tender_id = c.id AND e.model = :model
         WHERE a.active AND a.semantic AND 1 - (e.embedding <=> v.vector) >= v.threshold
     ), {NOTICE}
     SELECT count(*), count(*) FILTER (WHERE in_inbox) FROM noticed

@@ -1,6 +1,6 @@
 """«Compras Ágiles parecidas»: the tenders nearest in meaning to one, open ones first (those a
-supplier can still quote), then past ones to fill up; through the HNSW index, which keeps scanning
-until enough rows pass the filter (`hnsw.iterative_scan`)."""
+supplier can still quote), then past ones to fill up; through the HNSW index of distinct texts, which
+keeps scanning until enough tenders pass the filter (`hnsw.iterative_scan`)."""
 
 from datetime import datetime
 
@@ -11,18 +11,19 @@ from sqlmodel import Session
 from compraagil.embeddings.providers import Embedder
 
 OWN = text(
-    "SELECT e.tender_id, e.embedding::text FROM tender_embeddings e JOIN tenders t ON t.id = e.tender_id"
-    " WHERE t.codigo = :codigo AND e.model = :model"
+    "SELECT v.tender_id, v.embedding::text FROM tender_vectors v JOIN tenders t ON t.id = v.tender_id"
+    " WHERE t.codigo = :codigo AND v.model = :model"
 )
 NEAREST = """
 SELECT * FROM (
     SELECT t.codigo, t.name, b.organismo, t.state, t.closes_at, t.amount_available,
-           e.embedding <=> CAST(:vector AS vector) AS distance
-    FROM tender_embeddings e
+           x.embedding <=> CAST(:vector AS vector) AS distance
+    FROM text_embeddings x
+    JOIN tender_embeddings e ON e.model = x.model AND e.text_digest = x.text_digest
     JOIN tenders t ON t.id = e.tender_id
     LEFT JOIN buyers b ON b.id = t.buyer_id
-    WHERE e.model = :model AND e.tender_id <> ALL(:skip) AND {which}
-    ORDER BY e.embedding <=> CAST(:vector AS vector)
+    WHERE x.model = :model AND e.tender_id <> ALL(:skip) AND {which}
+    ORDER BY x.embedding <=> CAST(:vector AS vector)
     LIMIT :limit
 ) nearest ORDER BY distance
 """

@@ -1,6 +1,7 @@
 """Keep every tender's embedding current: tenders without one for the model, or whose text changed
-since (its digest differs), are embedded in batches. Resumable: each batch is committed, so a run
-stopped halfway goes on from where it stopped."""
+since (its digest differs), are embedded in batches. Each distinct text is embedded once
+(`text_embeddings`); a tender whose text is known already only records it. Resumable: each batch is
+committed, so a run stopped halfway goes on from where it stopped."""
 
 import hashlib
 from collections.abc import Callable
@@ -34,12 +35,19 @@ text now (both importers move `updated_at` only when a tender really changed).""
 PENDING = text(f"SELECT t.id, {TENDER_TEXT} AS body {STALE} ORDER BY t.id DESC LIMIT :limit")
 """Newest first: what people are looking at now is embedded before the history."""
 COUNT_PENDING = text(f"SELECT count(*) {STALE}")
-SAVE = text(
+KNOWN = text("SELECT text_digest FROM text_embeddings WHERE model = :model AND text_digest = ANY(:digests)")
+SAVE_TEXTS = text(
     """
-    INSERT INTO tender_embeddings (tender_id, model, text_digest, embedding)
-    VALUES (:tender_id, :model, :digest, CAST(:embedding AS vector))
-    ON CONFLICT (tender_id, model) DO UPDATE
-    SET text_digest = excluded.text_digest, embedding = excluded.embedding, embedded_at = now()
+    INSERT INTO text_embeddings (model, text_digest, embedding)
+    VALUES (:model, :digest, CAST(:embedding AS vector))
+    ON CONFLICT (model, text_digest) DO NOTHING
+    """
+)
+SAVE_TENDERS = text(
+    """
+    INSERT INTO tender_embeddings (tender_id, model, text_digest)
+    VALUES (:tender_id, :model, :digest)
+    ON CONFLICT (tender_id, model) DO UPDATE SET text_digest = excluded.text_digest, embedded_at = now()
     """
 )
 
@@ -83,17 +91,24 @@ def embed_pending(
 
 
 def _save(session: Session, embedder: Embedder, rows: list) -> None:
-    vectors = embedder.embed([body for _, body in rows])
+    """Embed the batch's texts not embedded yet (each once), then record every tender's text."""
+    bodies = {digest(body): body for _, body in rows}
+    known = set(session.execute(KNOWN, {"model": embedder.model, "digests": list(bodies)}).scalars())
+    new = {key: body for key, body in bodies.items() if key not in known}
+    if new:
+        vectors = embedder.embed(list(new.values()))
+        session.execute(
+            SAVE_TEXTS,
+            [
+                {"model": embedder.model, "digest": key, "embedding": vector_literal(vector)}
+                for key, vector in zip(new, vectors, strict=True)
+            ],
+        )
     session.execute(
-        SAVE,
+        SAVE_TENDERS,
         [
-            {
-                "tender_id": tender_id,
-                "model": embedder.model,
-                "digest": digest(body),
-                "embedding": vector_literal(vector),
-            }
-            for (tender_id, body), vector in zip(rows, vectors, strict=True)
+            {"tender_id": tender_id, "model": embedder.model, "digest": digest(body)}
+            for tender_id, body in rows
         ],
     )
     session.commit()

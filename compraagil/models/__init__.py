@@ -20,7 +20,7 @@ from compraagil.models.alerts import (
     SemanticAlertCheck,
 )
 from compraagil.models.api_keys import ApiKey
-from compraagil.models.embeddings import TenderEmbedding
+from compraagil.models.embeddings import TenderEmbedding, TextEmbedding
 from compraagil.models.exports import Export
 from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier, Tender, TenderItem
 from compraagil.models.imports import ImportReject, ImportRun, SyncState
@@ -40,6 +40,7 @@ __all__ = [
     "Tender",
     "TenderItem",
     "TenderEmbedding",
+    "TextEmbedding",
     "Quote",
     "QuoteLine",
     "ImportRun",

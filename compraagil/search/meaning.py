@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 DEPTH = 100
 """How many nearest tenders a search takes from the vectors (the words give at least as many)."""
+EF_SEARCH = 100
+"""The HNSW search's candidate list: at least DEPTH (measured recall in `bench/vector_bench.py`)."""
 MIN_SIMILARITY = 0.25
 """Cosine below which a tender is not offered on meaning alone (it still ranks when its words match)."""
 RRF_K = 60
@@ -28,12 +30,14 @@ MEANING_WEIGHT = 0.5
 So meaning fills what the words leave, and reorders, but never pushes a word match off the first
 page (tuned on the dev half: at 1.0, «guantes quirúrgicos» lost half its relevant first page)."""
 
-HAS_VECTORS = text("SELECT EXISTS (SELECT 1 FROM tender_embeddings WHERE model = :model)")
+HAS_VECTORS = text("SELECT EXISTS (SELECT 1 FROM text_embeddings WHERE model = :model)")
 NEAREST = """
-SELECT e.tender_id, 1 - (e.embedding <=> CAST(:vector AS vector)) AS similarity
-FROM tender_embeddings e JOIN tenders t ON t.id = e.tender_id
-WHERE e.model = :model AND {where}
-ORDER BY e.embedding <=> CAST(:vector AS vector)
+SELECT e.tender_id, 1 - (x.embedding <=> CAST(:vector AS vector)) AS similarity
+FROM text_embeddings x
+JOIN tender_embeddings e ON e.model = x.model AND e.text_digest = x.text_digest
+JOIN tenders t ON t.id = e.tender_id
+WHERE x.model = :model AND {where}
+ORDER BY x.embedding <=> CAST(:vector AS vector)
 LIMIT :depth
 """
 
@@ -53,7 +57,7 @@ def nearest(
         log.warning("query not embedded: searching by words alone", exc_info=True)
         return []
     session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-    session.execute(text(f"SET LOCAL hnsw.ef_search = {DEPTH}"))
+    session.execute(text(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}"))
     rows = session.execute(
         text(NEAREST.format(where=where)),
         {

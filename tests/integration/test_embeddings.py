@@ -44,8 +44,31 @@ def test_each_tender_is_embedded_once_and_again_when_its_text_changes(services):
         assert count_pending(session=session, embedder=LocalEmbedder()) == 1
     assert embed() == 1
     with session_scope() as session:
-        norms = session.execute(text("SELECT vector_norm(embedding) FROM tender_embeddings")).scalars().all()
+        norms = session.execute(text("SELECT vector_norm(embedding) FROM tender_vectors")).scalars().all()
     assert len(norms) == 3 and all(abs(norm - 1) < 1e-3 for norm in norms), "unit vectors"
+
+
+class CountingEmbedder(LocalEmbedder):
+    """The offline model, counting the texts it was given."""
+
+    texts = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        CountingEmbedder.texts += len(texts)
+        return super().embed(texts)
+
+
+def test_tenders_with_the_same_text_share_one_vector_embedded_once(services):
+    twin = {**copy.deepcopy(NITRILE_RECORD), "codigo": "3001-9-COT26"}
+    land(NITRILE_RECORD, twin, LATEX_RECORD)
+    assert embed(CountingEmbedder()) == 3
+    assert CountingEmbedder.texts == 2, "the twins' text once"
+    with session_scope() as session:
+        assert session.execute(text("SELECT count(*) FROM text_embeddings")).scalar_one() == 2
+        found = similar_tenders(
+            session=session, embedder=LocalEmbedder(), codigo=NITRILE_RECORD["codigo"], limit=2
+        )
+    assert [(t.codigo, round(t.similarity, 3)) for t in found[:1]] == [(twin["codigo"], 1.0)]
 
 
 def test_the_most_similar_tenders_are_about_the_same_thing_open_first(services):

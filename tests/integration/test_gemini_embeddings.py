@@ -62,7 +62,7 @@ def stored(model: str) -> dict[str, tuple[str, str]]:
     with session_scope() as session:
         rows = session.execute(
             text(
-                "SELECT t.codigo, e.embedding::text, e.embedded_at::text FROM tender_embeddings e"
+                "SELECT t.codigo, e.embedding::text, e.embedded_at::text FROM tender_vectors e"
                 " JOIN tenders t ON t.id = e.tender_id WHERE e.model = :model"
             ),
             {"model": model},
@@ -100,7 +100,7 @@ def test_tenders_are_embedded_as_512_unit_vectors_at_most_100_a_request(gemini):
         dimensions, smallest, largest = session.execute(
             text(
                 "SELECT min(vector_dims(embedding)), min(vector_norm(embedding)), max(vector_norm(embedding))"
-                " FROM tender_embeddings WHERE model = :model"
+                " FROM tender_vectors WHERE model = :model"
             ),
             {"model": MODEL},
         ).one()

@@ -49,7 +49,7 @@ def similarity_to(alert_id: int, codigo: str) -> float:
     with session_scope() as session:
         return session.execute(
             text(
-                "SELECT 1 - (v.vector <=> e.embedding) FROM alert_vectors v, tender_embeddings e"
+                "SELECT 1 - (v.vector <=> e.embedding) FROM alert_vectors v, tender_vectors e"
                 " JOIN tenders t ON t.id = e.tender_id WHERE v.alert_id = :alert_id AND t.codigo = :codigo"
             ),
             {"alert_id": alert_id, "codigo": codigo},
