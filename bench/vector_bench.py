@@ -1,6 +1,6 @@
 """Vectors at scale, laid out as the product keeps them (migration 0021): N tenders (default
 1,000,000), each pointing at its text's vector, one vector per distinct text under an HNSW index
-(cosine, pgvector's defaults m = 16, ef_construction = 64). Measured: the top 20 texts through the
+(cosine, m = 32, ef_construction = 128 as migration 0021 builds it). Measured: the top 20 texts through the
 index against an exact scan (p50/p95 and recall@20 at several `ef_search`), the top 20 tenders as
 the product asks for them (the index joined to the tenders), the index's build time, and how fast
 the configured model embeds a month of tenders.
@@ -11,7 +11,7 @@ the job does. A result counts as found when it is as near as the exact 20th (wit
 distance, ann-benchmarks' rule for ties); the strict share of the exact ids is printed too.
 Queries: the labelled query set's texts (`bench/labelled_queries.py`) and random tenders' vectors.
 
-.venv/bin/python -m bench.vector_bench [--tenders 1000000] [--queries 60] [--m 16] [--ef-construction 64]
+.venv/bin/python -m bench.vector_bench [--tenders 1000000] [--queries 60] [--m 32] [--ef-construction 128]
 """
 
 import argparse
@@ -141,8 +141,8 @@ def main() -> None:
     parser.add_argument("--tenders", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=60, help="tenders' own vectors as queries")
     parser.add_argument("--seed", type=int, default=23)
-    parser.add_argument("--m", type=int, default=16)
-    parser.add_argument("--ef-construction", type=int, default=64)
+    parser.add_argument("--m", type=int, default=32)
+    parser.add_argument("--ef-construction", type=int, default=128)
     args = parser.parse_args()
     print(f"vector benchmark · {machine()} · {args.tenders:,} tenders")
     texts = tender_texts(args.tenders, args.seed)

@@ -23,6 +23,7 @@ class TextEmbedding(SQLModel, table=True):
             "embedding",
             postgresql_using="hnsw",
             postgresql_ops={"embedding": "vector_cosine_ops"},
+            postgresql_with={"m": 32, "ef_construction": 128},
         ),
     )
 
