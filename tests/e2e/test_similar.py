@@ -36,6 +36,6 @@ def test_similar_tenders_and_buscar_by_meaning(product: RunningProduct, page, tm
     expect(page.locator("#similar-tenders .similar-link").first).to_have_text(FLUTES[1], timeout=60_000)
 
     page.goto(f"{product.base_url}/buscar?q=computador+port%C3%A1til")
-    found = page.locator(".result-row").filter(has_text=NOTEBOOK[1])
+    found = page.locator(".result-row").filter(has_text=NOTEBOOK[0])  # the demo has notebooks too
     expect(found).to_be_visible(timeout=60_000)
     expect(found.locator(".by-meaning")).to_have_text("Por significado")
