@@ -5,8 +5,10 @@
 raised by any route becomes its HTTP status with `{"error": message}`."""
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from compraagil.config import get_settings
 from compraagil.errors import CompraAgilError, TooManyAttempts
@@ -18,11 +20,13 @@ from compraagil_web.downloads import router as downloads
 from compraagil_web.payment_routes import router as payments
 from compraagil_web.request_id_middleware import RequestIds
 from compraagil_web.rest import docs_page
+from compraagil_web.rest.app import http_error as rest_http_error
 from compraagil_web.rest.app import rest
 from compraagil_web.route_metrics import RouteMetrics
 from compraagil_web.scrape_metrics import register_scrape_metrics
 from compraagil_web.security import SecurityHeaders
 
+REST_PREFIX = "/api/v1"
 api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 api.add_middleware(SecurityHeaders)
 api.add_middleware(RouteMetrics)
@@ -30,7 +34,7 @@ api.add_middleware(RequestIds)
 register_scrape_metrics()
 api.include_router(downloads)
 api.include_router(payments)
-api.mount("/api/v1", rest)
+api.mount(REST_PREFIX, rest)
 api.add_route(mcp_server.MCP_PATH, mcp_server.asgi_app(), methods=["GET", "POST", "DELETE"])
 
 
@@ -39,6 +43,15 @@ async def core_error(request: Request, error: CompraAgilError) -> JSONResponse:
     """The one translation of core errors for the HTTP door."""
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyAttempts) else None
     return JSONResponse({"error": error.message}, status_code=error.http_status, headers=headers)
+
+
+@api.exception_handler(HTTPException)
+async def unmatched_path(request: Request, error: HTTPException) -> Response:
+    """A path under /api/v1 that even the REST mount does not match (a newline in it: the mount's
+    pattern stops at line ends) answers in the REST API's error shape; anything else as FastAPI does."""
+    if request.url.path.startswith(REST_PREFIX):
+        return await rest_http_error(request, error)
+    return await http_exception_handler(request, error)
 
 
 @api.get("/healthz")

@@ -23,6 +23,11 @@ class Sort(StrEnum):
     AMOUNT = "monto"
 
 
+def _clean(value: str) -> str:
+    """`value` with NUL characters (which PostgreSQL refuses in text) and extra spaces gone."""
+    return " ".join(value.replace("\x00", " ").split())
+
+
 class SearchQuery(BaseModel):
     """A tender search; every field optional except what defaults."""
 
@@ -43,10 +48,21 @@ class SearchQuery(BaseModel):
     page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=PAGE_SIZE, ge=1, le=100)
 
+    @field_validator("states")
+    @classmethod
+    def _clean_states(cls, value: list[str]) -> list[str]:
+        """Without NUL characters (PostgreSQL refuses them in text) and blanks."""
+        return [state for state in (_clean(item) for item in value) if state]
+
+    @field_validator("organismo")
+    @classmethod
+    def _clean_organismo(cls, value: str) -> str:
+        return _clean(value)
+
     @field_validator("text")
     @classmethod
     def _clean_text(cls, value: str) -> str:
-        cleaned = " ".join(value.replace("\x00", " ").split())
+        cleaned = _clean(value)
         if len(cleaned) > MAX_QUERY_LENGTH:
             raise ValueError(f"La búsqueda es demasiado larga: usa hasta {MAX_QUERY_LENGTH} caracteres")
         return cleaned

@@ -16,16 +16,22 @@ from rq import Queue
 from compraagil.devservices import start_postgres
 from tests.e2e.conftest import RunningProduct, start_product
 
+LINGER_SECONDS = 10
+"""How long an orphan may take to notice its parent is gone (multiprocessing's resource tracker
+leaves when its pipe closes, a moment after the process that started it)."""
+
 
 def _leftovers(product: RunningProduct) -> list[str]:
-    alive = []
+    """The product's processes still alive LINGER_SECONDS after it stopped."""
+    found = []
     for process in psutil.process_iter(["pid", "cmdline", "status"]):
         if process.info["status"] == psutil.STATUS_ZOMBIE:
             continue
         cmdline = " ".join(process.info["cmdline"] or [])
         if process.info["pid"] in product.descendants or str(product.data_dir) in cmdline:
-            alive.append(f"{process.info['pid']}: {cmdline[:120]}")
-    return alive
+            found.append((process, cmdline))
+    _, alive = psutil.wait_procs([process for process, _ in found], timeout=LINGER_SECONDS)
+    return [f"{process.pid}: {cmdline[:120]}" for process, cmdline in found if process in alive]
 
 
 def _children(product: RunningProduct, marker: str) -> list[psutil.Process]:

@@ -190,3 +190,13 @@ def test_my_results_by_api_follow_the_companys_rut(client, history):
     assert (first["rut"], first["processes"], first["won"]) == ("78.167.575-K", len(CODES), len(CODES))
     assert sorted(row["codigo"] for row in first["data"] + rest["data"]) == sorted(CODES)
     assert rest["next_cursor"] is None and {row["outcome"] for row in first["data"]} == {"ganada"}
+
+
+def test_odd_characters_get_an_answer_in_the_apis_shape(client, history):
+    """What schemathesis found: a NUL in a state filter (PostgreSQL refuses it: was a 500) and a
+    newline in a path (the mount's pattern stops at it: was FastAPI's own 404 body)."""
+    user_id, company_id = account("raro@ferreteria.cl")
+    key = api_key(user_id, company_id)
+    assert get(client, "/api/v1/tenders", key, state="\x00").status_code == 200
+    missing = get(client, "/api/v1/suppliers/x%0Ay", key)
+    assert missing.status_code == 404 and "error" in missing.json()
