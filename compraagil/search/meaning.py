@@ -44,13 +44,11 @@ LIMIT :depth
 """
 
 
-def nearest(
-    session: Session, words: str, where: str, params: dict, embedder: Embedder | None = None
-) -> list[tuple[int, float]]:
+def nearest(session: Session, words: str, where: str, params: dict) -> list[tuple[int, float]]:
     """Up to DEPTH (tender id, similarity) nearest in meaning to `words` among the tenders passing
     `where` (the search's other filters), most similar first; none while no tender has a vector of
     the model, or when the model cannot embed the query (the search then runs on words alone)."""
-    embedder = embedder or get_embedder()
+    embedder = get_embedder()
     if not session.execute(HAS_VECTORS, {"model": embedder.model}).scalar_one():
         return []
     try:

@@ -101,7 +101,7 @@ def judge(*, session: Session, chat_id: int, notice_id: int, useful: bool) -> re
     owner = owner_of(session=session, chat_id=chat_id)
     message = semantic.judge(session=session, user_id=owner.user_id, notice_id=notice_id, useful=useful)
     session.commit()
-    return replies.judged(message)
+    return replies.Reply(message)
 
 
 def plan(*, session: Session, chat_id: int) -> replies.Reply:

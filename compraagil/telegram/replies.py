@@ -131,10 +131,6 @@ def _judge_buttons(line: NoticeLine) -> list[Button]:
     ]
 
 
-def judged(message: str) -> Reply:
-    return Reply(message)
-
-
 def push(lines: list[NoticeLine]) -> Reply:
     """A push message: the notices grouped as in the mail, at most PUSH_LINES tenders, each linked;
     the first ones with «Abrir» and «Guardar» buttons (and 👍/👎 when a semantic alert found them)."""
