@@ -1,4 +1,5 @@
-# One image for every service: web, worker, scheduler, bot, migrate.
+# One image for every service: web, worker, scheduler, bot, migrate, and nginx and PgBouncer (Debian's,
+# configured by `python -m compraagil proxy`).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/app/.tools/node_modules/.bin:$PATH
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends nodejs npm curl \
+    && apt-get install -y --no-install-recommends nodejs npm curl nginx-light pgbouncer \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -18,9 +19,11 @@ RUN pip install --no-cache-dir -r requirements.txt \
 
 COPY . .
 
-# var/backups exists in the image so the named volume mounted there is created writable by the app user
-RUN useradd --create-home --uid 10001 compraagil && mkdir -p /app/var/backups && chown -R compraagil /app
+# var/backups and frontend exist in the image so the named volumes mounted there are created writable
+# by the app user
+RUN useradd --create-home --uid 10001 compraagil && mkdir -p /app/var/backups /app/frontend \
+    && chown -R compraagil /app
 USER compraagil
 
-EXPOSE 3000
+EXPOSE 3000 8000 6432
 CMD ["reflex", "run", "--env", "prod", "--single-port", "--frontend-port", "3000"]

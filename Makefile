@@ -1,6 +1,7 @@
 # The two commands: `make run` (the whole product) and `make test` (lint + every test).
 # Both install what they need: a virtualenv with the pinned requirements, bun for Reflex,
-# and (for tests) Debian's chromium.
+# and (for tests) Debian's chromium, nginx and pgbouncer. `make scaled` runs the product as several
+# machines would (README, «Scaled topology»).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -14,12 +15,15 @@ export REFLEX_CHECK_LATEST_VERSION := false
 # Reflex probes a mirror unless the registry is named: name the one npm is configured with.
 export NPM_CONFIG_REGISTRY := $(shell npm config get registry 2>/dev/null)
 
-.PHONY: run test lint format bootstrap chromium
+.PHONY: run scaled test lint format bootstrap chromium proxies
 
 run: bootstrap
 	$(PY) -m compraagil run
 
-test: bootstrap chromium
+scaled: bootstrap proxies
+	$(PY) -m compraagil run --scaled
+
+test: bootstrap chromium proxies
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -43,3 +47,6 @@ $(TOOLS)/.installed-$(BUN_VERSION):
 
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+proxies:
+	@test -x /usr/sbin/nginx -a -x /usr/sbin/pgbouncer || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light pgbouncer; }

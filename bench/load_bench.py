@@ -316,8 +316,12 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
 
 
-def report(users: int, results: Results, elapsed: float, cpu: float, load: tuple[float, ...]) -> None:
-    print(f"\n{users} usuarios · {elapsed:.0f} s · CPU de la máquina {cpu:.0f} % · carga {load[0]:.2f}")
+def report(
+    target: str, users: int, results: Results, elapsed: float, cpu: float, load: tuple[float, ...]
+) -> None:
+    print(
+        f"\n{target}: {users} usuarios · {elapsed:.0f} s · CPU de la máquina {cpu:.0f} % · carga {load[0]:.2f}"
+    )
     print(f"{'kind':<8}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}")
     for kind in KINDS:
         millis = results.millis.get(kind, [])
@@ -333,9 +337,27 @@ def report(users: int, results: Results, elapsed: float, cpu: float, load: tuple
     for kind, reasons in results.errors.items():
         for reason, count in reasons.most_common(5):
             print(f"  {kind} error ×{count}: {reason}")
-    pages = [m for kind in ("search", "tender", "prices") for m in results.millis.get(kind, [])]
+    pages = page_events(results)
     if pages:
         print(f"page events: p95 {percentile(pages, 0.95):.0f} ms, mean {statistics.fmean(pages):.0f} ms")
+
+
+def page_events(results: Results) -> list[float]:
+    return [m for kind in ("search", "tender", "prices") for m in results.millis.get(kind, [])]
+
+
+def side_by_side(rows: list[tuple[str, int, Results, float]]) -> None:
+    """Every target at every level: page events' and the API's percentiles, errors and throughput."""
+    print("\n| users | target | page events p50 / p95 / p99 ms | events/s | api p50 / p95 ms | errors |")
+    print("|---|---|---|---|---|---|")
+    for target, users, results, elapsed in rows:
+        pages, api = page_events(results), results.millis.get("api", [])
+        errors = sum(sum(reasons.values()) for reasons in results.errors.values())
+        page_figures = " / ".join(f"{percentile(pages, f):,.0f}" for f in (0.5, 0.95, 0.99)) if pages else "–"
+        api_figures = " / ".join(f"{percentile(api, f):,.0f}" for f in (0.5, 0.95)) if api else "–"
+        print(
+            f"| {users} | {target} | {page_figures} | {len(pages) / elapsed:.1f} | {api_figures} | {errors} |"
+        )
 
 
 def product_names() -> list[str]:
@@ -349,47 +371,71 @@ def arguments() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--base-url", default="http://127.0.0.1:3000", help="the running product (loopback only)"
+        "--target",
+        type=target,
+        action="append",
+        help="NAME=URL=WEB_DIR: a running product (loopback only) and its DATA_DIR/web, where the"
+        " compiled frontend's state hashes are read; repeat to compare products, measured one after"
+        " the other at each level (default: make run's, http://127.0.0.1:3000 and /tmp/loaddata/web)",
     )
     parser.add_argument("--database-url", help="the product's database, to make the load users and keys")
     parser.add_argument("--users", type=int, nargs="+", default=[10, 50, 200])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's steps (s)")
     parser.add_argument("--login-every", type=int, default=5, help="one session in N logs in (0: never)")
-    parser.add_argument(
-        "--web-dir", type=Path, default=Path("/tmp/loaddata/web"), help="the product's DATA_DIR/web"
-    )
     parser.add_argument("--seed", type=int, default=11)
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.target = args.target or [Target("make run", "http://127.0.0.1:3000", Path("/tmp/loaddata/web"))]
+    return args
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    base_url: str
+    web_dir: Path
+
+
+def target(text: str) -> Target:
+    name, base_url, web_dir = text.split("=", 2)
+    return Target(name, base_url.rstrip("/"), Path(web_dir))
 
 
 def main() -> None:
     args = arguments()
-    require_loopback(args.base_url, args.database_url)
+    for each in args.target:
+        require_loopback(each.base_url, args.database_url)
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     from bench.common import product_queries
 
-    frontend = Frontend.from_web_dir(args.web_dir)
-    if not frontend.initial_state_hashes:
-        print(f"no compiled frontend in {args.web_dir}: hydrates ask for the full state")
     accounts = prepare_accounts(max(1, math.ceil(max(args.users) / USERS_PER_ACCOUNT)))
-    plan = Plan(
-        base_url=args.base_url.rstrip("/"),
-        accounts=accounts,
-        states=States.of_app(),
-        frontend=frontend,
-        phrases=product_queries(400, args.seed),
-        products=product_names(),
-        think=args.think,
-        login_every=args.login_every,
-    )
+    plans = []
+    for each in args.target:
+        frontend = Frontend.from_web_dir(each.web_dir)
+        if not frontend.initial_state_hashes:
+            print(f"no compiled frontend in {each.web_dir}: hydrates ask for the full state")
+        plan = Plan(
+            base_url=each.base_url,
+            accounts=accounts,
+            states=States.of_app(),
+            frontend=frontend,
+            phrases=product_queries(400, args.seed),
+            products=product_names(),
+            think=args.think,
+            login_every=args.login_every,
+        )
+        plans.append((each.name, plan))
     print(f"{len(accounts)} cuentas PROFESIONAL de carga; {os.cpu_count()} núcleos; think {args.think} s")
+    rows = []
     for users in args.users:
-        load = os.getloadavg()
-        psutil.cpu_percent(None)
-        results, elapsed = asyncio.run(run_level(plan, users, args.seconds, args.seed))
-        report(users, results, elapsed, psutil.cpu_percent(None), load)
+        for name, plan in plans:
+            load = os.getloadavg()
+            psutil.cpu_percent(None)
+            results, elapsed = asyncio.run(run_level(plan, users, args.seconds, args.seed))
+            report(name, users, results, elapsed, psutil.cpu_percent(None), load)
+            rows.append((name, users, results, elapsed))
+    side_by_side(rows)
 
 
 if __name__ == "__main__":

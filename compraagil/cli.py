@@ -11,6 +11,7 @@ from compraagil import cli_operations as operations
 from compraagil.chile.money import format_count
 from compraagil.errors import CompraAgilError, ConfigurationError
 from compraagil.logs import configure_logging
+from compraagil.scaled import Scale
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class TerminalProgress:
 def _run(args: argparse.Namespace) -> int:
     from compraagil.devrun import run
 
-    return run()
+    return run(Scale(web=args.web, workers=args.workers) if args.scaled else None)
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -189,7 +190,24 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    command("run", _run, "the whole product: services, workers, scheduler, web app")
+    runs = command("run", _run, "the whole product: services, workers, scheduler, web app")
+    runs.add_argument(
+        "--scaled",
+        action="store_true",
+        help="as several machines run it: nginx, several web processes, PgBouncer, a read replica",
+    )
+    runs.add_argument("--web", type=int, default=Scale.web, help="web processes (with --scaled)")
+    runs.add_argument("--workers", type=int, default=Scale.workers, help="RQ workers (with --scaled)")
+    proxy = command(
+        "proxy",
+        operations.run_proxy,
+        "nginx or PgBouncer configured for the scaled topology, in the foreground (compose)",
+    )
+    proxy.add_argument("program", choices=["nginx", "pgbouncer"])
+    proxy.add_argument("--listen", default="0.0.0.0", help="the address to listen on")
+    proxy.add_argument("--port", type=int, required=True)
+    proxy.add_argument("--backend", action="append", default=[], help="nginx: a web process, host:port")
+    proxy.add_argument("--static", type=Path, help="nginx: the built frontend's files")
     migrate = command("migrate", _migrate, "alembic upgrade (default head), or --down to a revision")
     migrate.add_argument("revision", nargs="?", default="head")
     migrate.add_argument("--down", action="store_true")

@@ -84,3 +84,37 @@ def run_subscriptions(args: argparse.Namespace) -> int:
 
     print(run_due())
     return 0
+
+
+def run_proxy(args: argparse.Namespace) -> int:
+    """Write nginx's or PgBouncer's configuration (under DATA_DIR/proxy) and become that program."""
+    import os
+
+    from compraagil.config import get_settings
+    from compraagil.errors import ConfigurationError
+    from compraagil.scaled import nginx, pgbouncer
+
+    settings = get_settings()
+    folder = settings.data_dir / "proxy" / args.program
+    if args.program == "nginx":
+        if not args.backend or not args.static:
+            raise ConfigurationError("nginx necesita --backend (uno o más) y --static")
+        conf = nginx.write(
+            folder=folder, listen=f"{args.listen}:{args.port}", static_dir=args.static, backends=args.backend
+        )
+        program = nginx.command(conf)
+    else:
+        if not settings.database_url or not settings.read_database_url:
+            raise ConfigurationError(
+                "PgBouncer necesita DATABASE_URL (el primario) y READ_DATABASE_URL (la réplica)"
+            )
+        conf = pgbouncer.write(
+            folder=folder,
+            listen=args.listen,
+            port=args.port,
+            primary=pgbouncer.Server.of(settings.database_url),
+            replica=pgbouncer.Server.of(settings.read_database_url),
+            web_timeout_seconds=settings.statement_timeout_seconds,
+        )
+        program = pgbouncer.command(conf)
+    os.execv(program[0], program)

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     secret_key: str = PLACEHOLDER_SECRET
 
     database_url: str | None = None
+    read_database_url: str | None = None
+    """A streaming replica that serves search and price reads (`compraagil.db.reading`); unset: the
+    primary serves them too."""
+    database_pooled: bool = False
+    """DATABASE_URL and READ_DATABASE_URL go through PgBouncer in transaction mode, which cannot keep
+    prepared statements (PgBouncer 1.18): psycopg prepares none."""
     redis_url: str | None = None
     data_dir: Path = PROJECT_ROOT / "var"
     embedded_redis_port: int = 6390

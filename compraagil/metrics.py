@@ -120,13 +120,16 @@ class _ThisProcess:
         yield from REGISTRY.collect()
 
 
-def render() -> tuple[bytes, str]:
-    """The current metrics in the Prometheus text format (every process's, in multiprocess mode)."""
+def render(*, local: bool = True, shared: bool = True) -> tuple[bytes, str]:
+    """The current metrics in the Prometheus text format: this machine's web processes' counts
+    (`local`; every process's, in multiprocess mode) and the figures kept in Redis and the database,
+    the same from any machine (`shared`). With several web machines, Prometheus scrapes each one's
+    local figures and the shared ones once, so sums do not count them once per machine."""
     registry = CollectorRegistry(auto_describe=False)
-    if MULTIPROCESS_DIR:
+    if local and MULTIPROCESS_DIR:
         MultiProcessCollector(registry)
-    else:
+    elif local:
         registry.register(_ThisProcess())
-    for collector in (*SHARED, *_read_at_scrape.values()):
+    for collector in (*SHARED, *_read_at_scrape.values()) if shared else ():
         registry.register(collector)
     return generate_latest(registry), CONTENT_TYPE_LATEST

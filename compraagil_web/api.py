@@ -4,6 +4,8 @@
 (/api/v1, documented at /api/), the MCP server (/mcp) and Alertmanager's webhook (/api/ops/alertmanager); security headers on every response (pages included); a core error
 raised by any route becomes its HTTP status with `{"error": message}`."""
 
+from typing import Literal
+
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -62,9 +64,10 @@ def healthz() -> JSONResponse:
 
 
 @api.get("/metrics")
-def metrics() -> Response:
-    """Prometheus text format."""
-    body, content_type = render()
+def metrics(scope: Literal["all", "local", "shared"] = "all") -> Response:
+    """Prometheus text format: everything, or only this machine's web processes' counts (`local`) or
+    only the figures every machine shares (`shared`), for a deployment of several web machines."""
+    body, content_type = render(local=scope != "shared", shared=scope != "local")
     return Response(body, media_type=content_type)
 
 

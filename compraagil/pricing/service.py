@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from compraagil import cache
 from compraagil.chile.dates import SANTIAGO, add_months
+from compraagil.db import reading
 from compraagil.plans.quotas import metered
 from compraagil.plans.table import Feature
 from compraagil.pricing import logic
@@ -263,7 +264,12 @@ def analyze_prices(*, session: Session, query: PriceQuery, today: date | None = 
     """The price analysis for `query` (cached for an hour)."""
     today = today or datetime.now(SANTIAGO).date()
     params = {**query.model_dump(), "today": today.isoformat()}
-    return cache.cached("price", params, PriceAnalysis, lambda: _analyze(session, query, today))
+
+    def compute() -> PriceAnalysis:
+        with reading(session) as reader:
+            return _analyze(reader, query, today)
+
+    return cache.cached("price", params, PriceAnalysis, compute)
 
 
 def metered_price_analysis(*, session: Session, company_id: int, query: PriceQuery) -> PriceAnalysis:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from compraagil import cache
+from compraagil.db import reading
 from compraagil.search import meaning
 from compraagil.search.indexing import PENDING_COUNT
 from compraagil.search.query import SearchQuery, Sort
@@ -324,4 +325,9 @@ def search_tenders(*, session: Session, query: SearchQuery, by_meaning: bool = T
     """One page of tenders matching `query` (cached for 15 minutes); by relevance, tenders near in
     meaning join those matching the words unless `by_meaning` is off."""
     key = {**query.model_dump(mode="json"), "by_meaning": by_meaning}
-    return cache.cached("search", key, SearchPage, lambda: _search(session, query, by_meaning=by_meaning))
+
+    def compute() -> SearchPage:
+        with reading(session) as reader:
+            return _search(reader, query, by_meaning=by_meaning)
+
+    return cache.cached("search", key, SearchPage, compute)

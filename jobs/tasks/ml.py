@@ -9,10 +9,16 @@ from compraagil.db import session_scope
 from compraagil.embeddings.providers import get_embedder
 from compraagil.embeddings.store import count_pending, embed_pending
 from compraagil.ingest.runs import ImportCounts
+from compraagil.redis_client import get_redis
 from compraagil.scoring.training import refresh_context, state, train_and_keep
 from jobs.queues import ML, enqueue_with_retry
 from jobs.tasks.alerts import deliver_instant_when_due
 
+EMBEDDING_LOCK = "compraagil:lock:embed-tenders"
+"""Held while a job embeds: with several workers, the periodic job and the one a backfill chains
+would otherwise embed the same newest tenders side by side."""
+EMBEDDING_LOCK_SECONDS = 600
+"""How long a killed worker's lock outlives it."""
 JOB_LIMIT = 512
 """Tenders one job embeds (a few seconds) before handing over to a new job: a worker is never held
 long by a backfill while alerts and exports wait (their queues come first)."""
@@ -20,7 +26,18 @@ long by a backfill while alerts and exports wait (their queues come first)."""
 
 def embed_tenders() -> str:
     """Embed up to JOB_LIMIT tenders whose embedding is missing or stale, newest first, and match the
-    open ones against the semantic alerts; enqueue the next job when more remain."""
+    open ones against the semantic alerts; enqueue the next job when more remain. A job that finds
+    another one embedding leaves the work to it."""
+    lock = get_redis().lock(EMBEDDING_LOCK, timeout=EMBEDDING_LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        return "otro trabajador ya está calculando embeddings"
+    try:
+        return _embed_tenders()
+    finally:
+        lock.release()
+
+
+def _embed_tenders() -> str:
     embedder = get_embedder()
     with session_scope() as session:
         done = embed_pending(session=session, embedder=embedder, limit=JOB_LIMIT)

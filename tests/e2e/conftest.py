@@ -90,8 +90,11 @@ class RunningProduct:
         return self.process.wait(timeout=60)
 
 
-def start_product(data_dir: Path, log_path: Path, telegram_api_url: str | None = None) -> RunningProduct:
-    """`make run` in `data_dir`; with `telegram_api_url`, its bot and alert pushes talk to that Bot API."""
+def start_product(
+    data_dir: Path, log_path: Path, telegram_api_url: str | None = None, arguments: tuple[str, ...] = ()
+) -> RunningProduct:
+    """`make run` in `data_dir` (`python -m compraagil run ARGUMENTS`); with `telegram_api_url`, its bot
+    and alert pushes talk to that Bot API."""
     port, redis_port = free_port(), free_port()
     env = child_environment(
         DATA_DIR=str(data_dir),
@@ -110,7 +113,7 @@ def start_product(data_dir: Path, log_path: Path, telegram_api_url: str | None =
         env |= {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_URL": telegram_api_url}
     log = log_path.open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "compraagil", "run"],
+        [sys.executable, "-m", "compraagil", "run", *arguments],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,

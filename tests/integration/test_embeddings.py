@@ -15,6 +15,7 @@ from compraagil.embeddings.similar import similar_tenders
 from compraagil.embeddings.store import count_pending
 from compraagil.redis_client import get_redis
 from jobs.queues import ML, get_queue
+from jobs.tasks import ml
 from jobs.tasks.ml import register_after_import
 from tests.factories import LATEX_RECORD, LETTER_PAPER_RECORD, NITRILE_RECORD, embed, land, record
 
@@ -89,6 +90,19 @@ def test_the_most_similar_tenders_are_about_the_same_thing_open_first(services):
             session=session, embedder=ConstantEmbedder(), codigo=NITRILE_RECORD["codigo"], limit=10
         )
     assert len(others) == 4, "each model's vectors only"
+
+
+def test_one_worker_embeds_at_a_time(services):
+    land(NITRILE_RECORD, LATEX_RECORD)
+    held = get_redis().lock(ml.EMBEDDING_LOCK, timeout=60)
+    assert held.acquire(blocking=False)
+    try:
+        assert ml.embed_tenders() == "otro trabajador ya está calculando embeddings"
+        with session_scope() as session:
+            assert count_pending(session=session, embedder=LocalEmbedder()) == 2
+    finally:
+        held.release()
+    assert ml.embed_tenders().startswith("2 Compras Ágiles con embedding nuevo")
 
 
 def test_a_landed_import_enqueues_the_job_that_embeds_it(services, monkeypatch):

@@ -17,8 +17,8 @@ from jobs.queues import EXPORTS, get_queue
 from tests.cot_files import header, row, write_csv
 
 
-def samples() -> dict[tuple[str, frozenset], float]:
-    text = TestClient(api).get("/metrics").text
+def samples(scope: str = "all") -> dict[tuple[str, frozenset], float]:
+    text = TestClient(api).get("/metrics", params={"scope": scope}).text
     return {
         (sample.name, frozenset(sample.labels.items())): sample.value
         for family in text_string_to_metric_families(text)
@@ -44,6 +44,15 @@ def test_routes_are_counted_and_timed_by_template(services):
     assert after[("compraagil_http_requests_total", missing)] >= 1
     timed = frozenset({"route": "/healthz", "method": "GET"}.items())
     assert after[("compraagil_http_request_duration_seconds_count", timed)] >= 1
+
+
+def test_several_web_machines_are_scraped_for_their_own_counts_and_once_for_the_shared_figures(services):
+    TestClient(api).get("/healthz")
+    names = {scope: {name for name, _ in samples(scope)} for scope in ("all", "local", "shared")}
+    assert "compraagil_http_requests_total" in names["local"] - names["shared"]
+    assert "compraagil_jobs" in names["shared"] - names["local"]
+    assert names["local"] | names["shared"] == names["all"] and not names["local"] & names["shared"]
+    assert TestClient(api).get("/metrics", params={"scope": "mine"}).status_code == 422
 
 
 def test_jobs_are_counted_by_queue_and_state(services):
