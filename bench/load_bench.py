@@ -18,20 +18,24 @@ page error, no unexpected redirect, a 200 with data). Per level, per kind: reque
 p50/p95/p99 (ms) and throughput. The load users (carga01@carga.compraagil.cl …, one per 10 virtual
 users, PROFESIONAL) are created when missing; each run revokes their earlier keys and makes new ones.
 
-Start the product on the 1M bench database first (the web app on port 3000):
+Start the products on the 1M bench database first: `make run`'s shape on port 3000 and `make
+scaled`'s on 3300 (it starts the embedded server of /tmp/bench1m and copies it into its replica; the
+first one uses that server as its DATABASE_URL):
 
-    .venv/bin/python -c "from pathlib import Path; from compraagil import devservices; \
-devservices.start_postgres(Path('/tmp/bench1m/postgres'))"      # when it is not running
+    DATA_DIR=/tmp/bench1m WEB_PORT=3300 PUBLIC_URL=http://localhost:3300 EMBEDDED_REDIS_PORT=6395 \
+DEV_SMTP_PORT=8125 DEV_PAYMENTS_PORT=8126 .venv/bin/python -m compraagil run --scaled --web 2 --workers 2
     DATABASE_URL='postgresql+psycopg://postgres:@/compraagil?host=/tmp/bench1m/postgres' \
 DATA_DIR=/tmp/loaddata .venv/bin/python -m compraagil run
 
-then, from the project folder:
+then, from the project folder, both side by side (at each level one after the other, each from a
+cold cache):
 
-    .venv/bin/python -m bench.load_bench --users 10 50 200 --seconds 60 \
-        --database-url 'postgresql+psycopg://postgres:@/compraagil?host=/tmp/bench1m/postgres'
+    .venv/bin/python -m bench.load_bench --users 10 50 200 --seconds 30 \
+        --database-url 'postgresql+psycopg://postgres:@/compraagil?host=/tmp/bench1m/postgres' \
+        --target 'make run=http://127.0.0.1:3000=/tmp/loaddata/web=redis://127.0.0.1:6390/0' \
+        --target 'make scaled=http://127.0.0.1:3300=/tmp/bench1m/web=redis://127.0.0.1:6395/0'
 
-(without --database-url, DATABASE_URL names the database; --web-dir is DATA_DIR/web, where the
-compiled frontend's state hashes are read, so hydrates ask what a browser asks).
+(without --database-url, DATABASE_URL names the database, where the load users are made).
 """
 
 import argparse
@@ -374,8 +378,9 @@ def arguments() -> argparse.Namespace:
         "--target",
         type=target,
         action="append",
-        help="NAME=URL=WEB_DIR: a running product (loopback only) and its DATA_DIR/web, where the"
-        " compiled frontend's state hashes are read; repeat to compare products, measured one after"
+        help="NAME=URL=WEB_DIR[=REDIS_URL]: a running product (loopback only) and its DATA_DIR/web,"
+        " where the compiled frontend's state hashes are read; with its Redis, its cache is emptied"
+        " before each level (every level starts cold). Repeat to compare products, measured one after"
         " the other at each level (default: make run's, http://127.0.0.1:3000 and /tmp/loaddata/web)",
     )
     parser.add_argument("--database-url", help="the product's database, to make the load users and keys")
@@ -394,11 +399,21 @@ class Target:
     name: str
     base_url: str
     web_dir: Path
+    redis_url: str | None = None
 
 
 def target(text: str) -> Target:
-    name, base_url, web_dir = text.split("=", 2)
-    return Target(name, base_url.rstrip("/"), Path(web_dir))
+    name, base_url, web_dir, *redis_url = text.split("=", 3)
+    return Target(name, base_url.rstrip("/"), Path(web_dir), *redis_url)
+
+
+def empty_cache(redis_url: str) -> None:
+    """Every cached search, price analysis and profile of that product forgotten (one INCR)."""
+    import redis
+
+    from compraagil.cache import GENERATION_KEY
+
+    redis.Redis.from_url(redis_url).incr(GENERATION_KEY)
 
 
 def main() -> None:
@@ -425,16 +440,18 @@ def main() -> None:
             think=args.think,
             login_every=args.login_every,
         )
-        plans.append((each.name, plan))
+        plans.append((each, plan))
     print(f"{len(accounts)} cuentas PROFESIONAL de carga; {os.cpu_count()} núcleos; think {args.think} s")
     rows = []
     for users in args.users:
-        for name, plan in plans:
+        for each, plan in plans:
+            if each.redis_url:
+                empty_cache(each.redis_url)
             load = os.getloadavg()
             psutil.cpu_percent(None)
             results, elapsed = asyncio.run(run_level(plan, users, args.seconds, args.seed))
-            report(name, users, results, elapsed, psutil.cpu_percent(None), load)
-            rows.append((name, users, results, elapsed))
+            report(each.name, users, results, elapsed, psutil.cpu_percent(None), load)
+            rows.append((each.name, users, results, elapsed))
     side_by_side(rows)
 
 

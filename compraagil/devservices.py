@@ -213,10 +213,11 @@ def _port_in_use(port: int) -> bool:
 def stop_embedded(settings) -> None:
     """Stop embedded servers left running under the data folder (e.g. after a CLI command)."""
 
-    postgres_dir = settings.data_dir / "postgres"
-    if (postgres_dir / "postmaster.pid").exists():
-        system_user = "embedded_postgres" if os.geteuid() == 0 else None
-        EmbeddedPostgres(data_dir=postgres_dir, url="", system_user=system_user).stop()
+    system_user = "embedded_postgres" if os.geteuid() == 0 else None
+    for folder in ("postgres-replica", "postgres"):  # `make scaled`'s replica, then the primary
+        postgres_dir = settings.data_dir / folder
+        if (postgres_dir / "postmaster.pid").exists():
+            EmbeddedPostgres(data_dir=postgres_dir, url="", system_user=system_user).stop()
     client = redis.Redis(host="127.0.0.1", port=settings.embedded_redis_port, socket_connect_timeout=1)
     with contextlib.suppress(redis.ConnectionError):
         if _serves_folder(client, settings.data_dir / "redis"):

@@ -19,7 +19,7 @@ APP_SERVICES = ("migrate", "web", "worker", "scheduler", "bot")
 def test_every_service_is_there():
     assert set(SERVICES) == {
         "postgres", "postgres-replica", "pgbouncer", "redis", "frontend", "nginx", "prometheus", "alertmanager",
-        "grafana", *APP_SERVICES,
+        "grafana", "node-exporter", *APP_SERVICES,
     }  # fmt: skip
     assert SERVICES["postgres"]["image"].startswith("pgvector/pgvector:")
     assert "--appendonly" in SERVICES["redis"]["command"]

@@ -50,11 +50,12 @@ def test_every_metric_the_rules_and_the_dashboard_name_is_exposed():
 def test_prometheus_scrapes_each_web_process_and_the_shared_figures_once_and_loads_the_rules():
     config = yaml.safe_load((OPS / "prometheus" / "prometheus.yml").read_text())
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
-    assert {job["metrics_path"] for job in jobs.values()} == {"/metrics"}
+    assert {jobs[name]["metrics_path"] for name in ("compraagil", "compraagil_web")} == {"/metrics"}
     assert jobs["compraagil"]["params"] == {"scope": ["shared"]}
     assert jobs["compraagil"]["static_configs"][0]["targets"] == ["nginx:3000"]
     assert jobs["compraagil_web"]["params"] == {"scope": ["local"]}
     assert jobs["compraagil_web"]["dns_sd_configs"][0] == {"names": ["web"], "type": "A", "port": 8000}
+    assert jobs["node"]["static_configs"][0]["targets"] == ["node-exporter:9100"]
     assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]
     names = {
         rule["alert"]
@@ -68,6 +69,7 @@ def test_prometheus_scrapes_each_web_process_and_the_shared_figures_once_and_loa
         "SlowRoutes",
         "BackupTooOld",
         "WebAppDown",
+        "VolumeAlmostFull",
     } <= names
 
 
