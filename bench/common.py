@@ -21,8 +21,11 @@ from compraagil.servers import use_servers
 
 
 @contextmanager
-def populated_database(rows: int, seed: int, database_url: str | None) -> Iterator[str]:
-    """`database_url` as given, or a fresh embedded database filled with `rows` generated quotes."""
+def populated_database(
+    rows: int, seed: int, database_url: str | None, spelled: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`database_url` as given, or a fresh embedded database filled with `rows` generated quotes
+    (then `spelled` receives which product each product name written is)."""
     with tempfile.TemporaryDirectory(prefix="query-bench-") as directory:
         root = Path(directory)
         redis = devservices.start_redis(root / "redis", devservices.free_port())
@@ -34,7 +37,13 @@ def populated_database(rows: int, seed: int, database_url: str | None) -> Iterat
                 migrations.upgrade(database_url)
                 use_servers(database_url, redis.url)
                 started = time.monotonic()
-                demo.seed(rows=rows, seed=seed, open_tenders=max(300, rows // 200), now=datetime.now(UTC))
+                demo.seed(
+                    rows=rows,
+                    seed=seed,
+                    open_tenders=max(300, rows // 200),
+                    now=datetime.now(UTC),
+                    spelled=spelled,
+                )
                 print(f"seeded {rows:,} quotes in {time.monotonic() - started:.0f} s")
                 _settle(database_url)
             use_servers(database_url, redis.url)

@@ -29,8 +29,16 @@ def first_month(now: datetime, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def seed(*, rows: int, seed: int, open_tenders: int, now: datetime | None = None) -> list[ImportSummary]:
-    """Generate `rows` history rows and `open_tenders` open processes, and import both."""
+def seed(
+    *,
+    rows: int,
+    seed: int,
+    open_tenders: int,
+    now: datetime | None = None,
+    spelled: dict[str, str] | None = None,
+) -> list[ImportSummary]:
+    """Generate `rows` history rows and `open_tenders` open processes, and import both; `spelled`
+    receives which product each product name written is (the generator's ground truth)."""
     now = now or datetime.now(UTC)
     factory = make_factory(seed, rows, first_month(now, HISTORY_MONTHS))
     summaries = []
@@ -46,6 +54,8 @@ def seed(*, rows: int, seed: int, open_tenders: int, now: datetime | None = None
         summaries.append(
             import_records(details, source=f"demo: {open_tenders} Compras Ágiles abiertas", kind="demo")
         )
+    if spelled is not None:
+        spelled.update(factory.world.spelled)
     return summaries
 
 

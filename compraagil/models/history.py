@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import (
     BigInteger,
     Column,
+    Computed,
     DateTime,
     Index,
     Numeric,
@@ -50,9 +51,19 @@ class Product(SQLModel, table=True):
     """The dictionary of quoted product names, normalised, so history is joined by id, not text."""
 
     __tablename__ = "products"
+    __table_args__ = (
+        Index(
+            "products_folded_trgm",
+            "folded",
+            postgresql_using="gin",
+            postgresql_ops={"folded": "gin_trgm_ops"},
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    folded: str | None = Field(default=None, sa_column=Column(Text, Computed("fold(name)", persisted=True)))
+    """The name in lower case without accents (trigram-indexed: price queries match spellings on it)."""
 
 
 class Tender(SQLModel, table=True):

@@ -59,7 +59,7 @@ def summarize(product: str, analysis: PriceAnalysis) -> PriceSummary:
             f"{format_count(analysis.outliers_removed)} valores atípicos excluidos"
             + (" · estimado con una muestra de 1 de cada 20 cotizaciones" if analysis.sampled else "")
         ),
-        matched=", ".join(analysis.matched_products[:3]),
+        matched=_matched(analysis),
         insights=analysis.insights,
         suppliers=[
             SupplierRow(
@@ -68,6 +68,13 @@ def summarize(product: str, analysis: PriceAnalysis) -> PriceSummary:
             for s in analysis.top_suppliers
         ],
     )
+
+
+def _matched(analysis: PriceAnalysis) -> str:
+    """The names most like the query, and how many spellings were compared in all."""
+    names = ", ".join(analysis.matched_products[:3])
+    others = analysis.matched_names - min(3, len(analysis.matched_products))
+    return f"{names} y {format_count(others)} escrituras más" if others > 0 else names
 
 
 def _figure(label: str, value, test_id: str) -> rx.Component:

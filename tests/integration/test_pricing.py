@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import text
 
 from compraagil.db import get_engine, session_scope
+from compraagil.ingest.values import product_name
 from compraagil.pricing.service import PriceQuery, _analyze
-from tests.factories import GLOVES_PRODUCT, TODAY, analyze
+from tests.cot_files import row
+from tests.factories import GLOVES_PRODUCT, TODAY, analyze, cot_history, rut
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -105,3 +107,36 @@ def test_a_large_history_is_answered_from_its_sample_with_counts_scaled(history)
     assert analysis.sample_size == 20 * len(expected["prices"])
     assert sum(point.n for point in analysis.monthly) == analysis.sample_size
     assert not analyze(product="guantes nitrilo").sampled
+
+
+SPELLINGS = [
+    "Guantes de nitrilo talla M caja 100 unidades", "GUANTES NITRILO T/M CJ 100 UN", "guante nitrilo talla m",
+    "Guantes de nitrilo talla M marca Proquímica o su equivalente", "GUANTE DE NITRILO CAJA X 100 PARA CESFAM 12",
+    "Guantes nitrlo talla M", "Guantes de nitrilo talla M según bases", "guantes de nitrilo m cja 100 u",
+]  # fmt: skip
+OTHER_GLOVES = "Guante de cuero para soldador"
+
+
+def test_every_spelling_of_the_product_counts_and_no_other_product(tmp_path):
+    lines = []
+    for number in range(40):
+        closing = (TODAY - timedelta(days=5 * number + 3)).isoformat()
+        for position, spelling in enumerate([SPELLINGS[number % len(SPELLINGS)], OTHER_GLOVES]):
+            lines.append(
+                row(
+                    CodigoCotizacion=f"700-{number}-COT26", FechaCierreParaCotizar=closing, ProductoCotizado=spelling,
+                    CantidadSolicitada="1", MontoTotal=str(6500 + 100 * position + number),
+                    RUTProveedor=rut(76_200_000 + position), RazonSocialProveedor=f"Proveedor {position} SpA",
+                )
+            )  # fmt: skip
+    cot_history(tmp_path, "spellings.csv", lines)
+
+    analysis = analyze(product="guantes nitrilo", narrow=False)
+
+    assert analysis.matched_names == len(SPELLINGS)
+    assert analysis.all_quotes.n + analysis.outliers_removed == 40, "each gloves line, no welder's glove"
+    assert len(analysis.matched_products) == 5 and set(analysis.matched_products) <= {
+        product_name(spelling) for spelling in SPELLINGS
+    }
+    welder = analyze(product="guante cuero", narrow=False)
+    assert welder.matched_names == 1 and welder.all_quotes.n == 40

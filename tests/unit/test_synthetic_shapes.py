@@ -4,6 +4,7 @@ import codecs
 import csv
 import io
 import math
+import random
 import re
 import statistics
 import zipfile
@@ -15,6 +16,9 @@ import pytest
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.api_writer import closed_details, open_details
 from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
+from compraagil.ingest.synthetic.spellings import spell
+from compraagil.ingest.values import product_name
+from compraagil.pricing.matching import folded
 
 ROWS = 20_000
 NOW = datetime(2026, 9, 23, 15, 0, tzinfo=UTC)
@@ -243,3 +247,36 @@ def test_open_records_are_published_and_list_no_quotes():
     records = open_details(make_factory(4, 2000, date(2026, 1, 1)), 50, NOW)
     assert {record["estado"]["codigo"] for record in records} == {"publicada"}
     assert all(record["proveedores_cotizando"] == [] for record in records)
+
+
+def test_buyers_spell_each_product_their_own_way_and_the_generator_knows_which_product_it_is():
+    factory = make_factory(11, ROWS, date(2025, 1, 1))
+    lines = [line for process in factory.history(ROWS, 6) for line in process.lines]
+    spellings = {product_name(line.text) for line in lines}
+    assert len(spellings) / len(lines) > 0.3, "a new spelling on a large share of the lines"
+    assert len(spellings) > 20 * len({line.product.name for line in lines})
+    assert all(factory.world.spelled[product_name(line.text)] == line.product.name for line in lines)
+    assert any(line.text.isupper() for line in lines) and any(
+        " o su equivalente" in line.text for line in lines
+    )
+
+
+def test_a_spelling_keeps_the_products_words_but_for_units_and_at_most_one_typo():
+    rng = random.Random(5)
+    for _ in range(500):
+        spelled = folded(spell("Guantes de nitrilo talla M caja 100 unidades", rng)).split()
+        assert "nitrilo" in spelled or sum(_one_edit(word, "nitrilo") for word in spelled) == 1
+        assert any(
+            word.startswith("guante") or _one_edit(word, "guantes") or _one_edit(word, "guante")
+            for word in spelled
+        )
+
+
+def _one_edit(word: str, target: str) -> bool:
+    """`word` is `target` with one letter dropped, doubled or two neighbours swapped."""
+    if len(word) == len(target) - 1:
+        return any(target[:i] + target[i + 1 :] == word for i in range(len(target)))
+    if len(word) == len(target) + 1:
+        return any(word[:i] + word[i + 1 :] == target for i in range(len(word)))
+    swaps = [target[:i] + target[i + 1] + target[i] + target[i + 2 :] for i in range(len(target) - 1)]
+    return len(word) == len(target) and word in swaps

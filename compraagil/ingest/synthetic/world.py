@@ -8,13 +8,10 @@ from itertools import accumulate
 from compraagil.chile.regions import REGIONS
 from compraagil.chile.rut import Rut, check_digit, format_rut
 from compraagil.ingest.synthetic import vocabulary as vocab
+from compraagil.ingest.synthetic.spellings import spell
+from compraagil.ingest.values import product_name
 
 REMOTE_REGION_MARKUP = {11: 1.15, 12: 1.14, 15: 1.10, 1: 1.08, 2: 1.07, 3: 1.05, 14: 1.03, 10: 1.03}
-DESCRIPTORS = (
-    "marca Torre", "marca Rhein", "marca Proquímica", "marca Elite", "marca Artel", "marca Bic",
-    "nacional", "importado", "certificado ISP", "alta calidad", "formato institucional",
-    "color blanco", "color negro", "uso hospitalario", "según especificaciones técnicas",
-)  # fmt: skip
 
 
 def random_rut(rng: random.Random, low: int, high: int) -> str:
@@ -60,6 +57,8 @@ class World:
 
     def __init__(self, seed: int, *, buyers: int, suppliers: int):
         self.rng = random.Random(seed)
+        self.spelled: dict[str, str] = {}
+        """Every spelling written (as the product dictionary keeps it) → the product it spells."""
         self.products = self._products()
         self.products_by_family: dict[str, list[Product]] = {}
         for product in self.products:
@@ -139,10 +138,11 @@ class World:
         )
 
     def describe(self, product: Product) -> str:
-        """The buyer's own wording of a product: the plain name, or the name with a detail."""
-        if self.rng.random() < 0.5:
-            return product.name
-        return f"{product.name} {self.rng.choice(DESCRIPTORS)}"
+        """The buyer's own wording of a product (`spellings.spell`); which product each spelling
+        was written for is kept in `spelled`, by its dictionary form."""
+        text = spell(product.name, self.rng)
+        self.spelled[product_name(text)] = product.name
+        return text
 
     def unit_price(self, product: Product, buyer: Buyer, supplier: Supplier, months_elapsed: int) -> float:
         """Log-normal around the product's base, moved by buyer, region, supplier and monthly drift."""
