@@ -114,7 +114,8 @@ SPELLINGS = [
     "Guantes de nitrilo talla M marca Proquímica o su equivalente", "GUANTE DE NITRILO CAJA X 100 PARA CESFAM 12",
     "Guantes nitrlo talla M", "Guantes de nitrilo talla M según bases", "guantes de nitrilo m cja 100 u",
 ]  # fmt: skip
-OTHER_GLOVES = "Guante de cuero para soldador"
+OTHER_GLOVES = "Guante de cuero para soldador o su equivalente"
+"""Another product; «equivalente» holds «lente» (a query for «lente» must not find it)."""
 
 
 def test_every_spelling_of_the_product_counts_and_no_other_product(tmp_path):
@@ -140,3 +141,4 @@ def test_every_spelling_of_the_product_counts_and_no_other_product(tmp_path):
     }
     welder = analyze(product="guante cuero", narrow=False)
     assert welder.matched_names == 1 and welder.all_quotes.n == 40
+    assert analyze(product="lente", narrow=False).matched_names == 0

@@ -8,6 +8,7 @@ def test_a_query_requires_its_product_words_not_its_connectors_or_units():
     assert required_words("Guantes de nitrilo talla M caja 100 unidades") == ["guantes", "nitrilo", "100"]
     assert required_words("Cloro líquido 5 litros") == ["cloro", "liquido", "5"]
     assert required_words("Tóner HP 85A") == ["toner", "hp", "85a"]
+    assert required_words("Post-it 76 x 76 mm") == ["post-it", "76", "76"]
 
 
 def test_a_query_of_units_alone_requires_them():
@@ -17,7 +18,7 @@ def test_a_query_of_units_alone_requires_them():
 
 def test_each_required_word_is_a_condition_with_its_own_parameter():
     sql, params = matched_names("papel fotocopia carta")
-    assert sql.count("%>") == 3 and params == {"word0": "papel", "word1": "fotocopia", "word2": "carta"}
+    assert sql.count("%>>") == 3 and params == {"word0": "papel", "word1": "fotocopia", "word2": "carta"}
 
 
 def test_a_long_item_text_requires_the_product_it_starts_with_not_its_details():
