@@ -80,10 +80,16 @@ MAX_WORDS = 3
 """Words of a query that are required at most, the first ones: the product comes first, then its
 details (brand, size, what it is for), so a tender's long item text still finds the product's other
 spellings."""
-WORD_SIMILARITY = 0.4
-"""A letter dropped from a six-letter word is ~0.44 like it («optco», «optico»). Whole words: the plain
-word similarity found «lente» inside «o su equivalente» (precision of «lente seguridad»: 86 %)."""
-SIMILARITY_SETTING = f"SET LOCAL pg_trgm.strict_word_similarity_threshold = {WORD_SIMILARITY}"
+WORD_SIMILARITY = 0.45
+"""Whole words (strict word similarity): the plain word similarity found «lente» inside «o su
+equivalente»; 0.45 keeps «parafina» from «para» (0.40) and takes «nitrlo» for «nitrilo» (0.50)."""
+SHORT_WORD_SIMILARITY = 0.6
+"""Words of up to three letters are compared by plain word similarity (pg_trgm's default threshold):
+as whole words the other number of «té» is too far («tés»: 0.40)."""
+SIMILARITY_SETTING = (
+    f"SET LOCAL pg_trgm.strict_word_similarity_threshold = {WORD_SIMILARITY};"
+    f" SET LOCAL pg_trgm.word_similarity_threshold = {SHORT_WORD_SIMILARITY}"
+)
 """Run in the transaction before `matched_names`' SQL."""
 
 
@@ -105,7 +111,10 @@ def required_words(query: str) -> list[str]:
 def matched_names(query: str) -> tuple[str, dict[str, str]]:
     """SQL selecting the id and name of every product name `query` covers, with its parameters."""
     words = required_words(query)
-    conditions = " AND ".join(f"folded %>> :word{index}" for index in range(len(words)))
+    conditions = " AND ".join(
+        f"folded {'%>' if len(word) <= 3 and word.isalpha() else '%>>'} :word{index}"
+        for index, word in enumerate(words)
+    )
     return (
         f"SELECT id, name FROM products WHERE {conditions}",
         {f"word{index}": word for index, word in enumerate(words)},

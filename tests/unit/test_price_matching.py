@@ -24,3 +24,9 @@ def test_each_required_word_is_a_condition_with_its_own_parameter():
 def test_a_long_item_text_requires_the_product_it_starts_with_not_its_details():
     item = "GUANTES NITRILO T/M CJ 100 UN MARCA BIC O SIMILAR PARA CESFAM 12"
     assert required_words(item) == ["guantes", "nitrilo", "100"]
+
+
+def test_short_words_are_compared_loosely_and_numbers_as_whole_words():
+    sql, params = matched_names("té en bolsitas 100")
+    assert params == {"word0": "te", "word1": "bolsitas", "word2": "100"}
+    assert "folded %> :word0" in sql and "folded %>> :word1" in sql and "folded %>> :word2" in sql
