@@ -40,27 +40,25 @@ cold cache):
 
 import argparse
 import asyncio
-import ipaddress
 import math
 import os
 import random
-import statistics
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 import psutil
 from websockets.exceptions import WebSocketException
 
+from bench.load_report import Results, report, side_by_side
+from bench.load_targets import Target, empty_cache, require_loopback, target
 from bench.reflex_client import FIELD, Answer, EventFailed, Frontend, ReflexSession
 
 PASSWORD = "carga-de-prueba-compraagil-2026"
 USERS_PER_ACCOUNT = 10
 EVENT_TIMEOUT = 30.0
-KINDS = ("search", "tender", "prices", "entrar", "login", "api")
 
 
 @dataclass(frozen=True)
@@ -98,12 +96,6 @@ class States:
         return f"{self.auth}.session_token{FIELD}"
 
 
-@dataclass
-class Results:
-    millis: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-
-
 @dataclass(frozen=True)
 class Plan:
     """What the virtual users share: where the product is, who they are, what they ask for."""
@@ -116,26 +108,6 @@ class Plan:
     products: list[str]
     think: float
     login_every: int
-
-
-def require_loopback(base_url: str, database_url: str | None) -> None:
-    """Refuse anything but this machine: the load must never leave loopback."""
-    host = urlsplit(base_url).hostname or ""
-    if host != "localhost" and not _is_loopback_ip(host):
-        raise SystemExit(f"refusing {base_url}: only loopback (localhost, 127.0.0.1, ::1)")
-    if database_url:
-        split = urlsplit(database_url)
-        socket_dir = parse_qs(split.query).get("host", [""])[0]
-        db_host = split.hostname or ""
-        if not (socket_dir.startswith("/") or db_host in ("", "localhost") or _is_loopback_ip(db_host)):
-            raise SystemExit(f"refusing database {db_host}: only a local socket or loopback")
-
-
-def _is_loopback_ip(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def prepare_accounts(count: int) -> list[Account]:
@@ -315,55 +287,6 @@ async def run_level(plan: Plan, users: int, seconds: float, seed: int) -> tuple[
     return results, time.monotonic() - started
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
-
-
-def report(
-    target: str, users: int, results: Results, elapsed: float, cpu: float, load: tuple[float, ...]
-) -> None:
-    print(
-        f"\n{target}: {users} usuarios · {elapsed:.0f} s · CPU de la máquina {cpu:.0f} % · carga {load[0]:.2f}"
-    )
-    print(f"{'kind':<8}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}")
-    for kind in KINDS:
-        millis = results.millis.get(kind, [])
-        if not millis:
-            continue
-        errors = sum(results.errors[kind].values())
-        row = [percentile(millis, f) for f in (0.5, 0.95, 0.99)]
-        print(
-            f"{kind:<8}{len(millis):>9}{errors:>8}"
-            + "".join(f"{v:>9.0f}" for v in row)
-            + f"{len(millis) / elapsed:>8.1f}"
-        )
-    for kind, reasons in results.errors.items():
-        for reason, count in reasons.most_common(5):
-            print(f"  {kind} error ×{count}: {reason}")
-    pages = page_events(results)
-    if pages:
-        print(f"page events: p95 {percentile(pages, 0.95):.0f} ms, mean {statistics.fmean(pages):.0f} ms")
-
-
-def page_events(results: Results) -> list[float]:
-    return [m for kind in ("search", "tender", "prices") for m in results.millis.get(kind, [])]
-
-
-def side_by_side(rows: list[tuple[str, int, Results, float]]) -> None:
-    """Every target at every level: page events' and the API's percentiles, errors and throughput."""
-    print("\n| users | target | page events p50 / p95 / p99 ms | events/s | api p50 / p95 ms | errors |")
-    print("|---|---|---|---|---|---|")
-    for target, users, results, elapsed in rows:
-        pages, api = page_events(results), results.millis.get("api", [])
-        errors = sum(sum(reasons.values()) for reasons in results.errors.values())
-        page_figures = " / ".join(f"{percentile(pages, f):,.0f}" for f in (0.5, 0.95, 0.99)) if pages else "–"
-        api_figures = " / ".join(f"{percentile(api, f):,.0f}" for f in (0.5, 0.95)) if api else "–"
-        print(
-            f"| {users} | {target} | {page_figures} | {len(pages) / elapsed:.1f} | {api_figures} | {errors} |"
-        )
-
-
 def product_names() -> list[str]:
     from compraagil.ingest.synthetic import vocabulary
 
@@ -392,28 +315,6 @@ def arguments() -> argparse.Namespace:
     args = parser.parse_args()
     args.target = args.target or [Target("make run", "http://127.0.0.1:3000", Path("/tmp/loaddata/web"))]
     return args
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    base_url: str
-    web_dir: Path
-    redis_url: str | None = None
-
-
-def target(text: str) -> Target:
-    name, base_url, web_dir, *redis_url = text.split("=", 3)
-    return Target(name, base_url.rstrip("/"), Path(web_dir), *redis_url)
-
-
-def empty_cache(redis_url: str) -> None:
-    """Every cached search, price analysis and profile of that product forgotten (one INCR)."""
-    import redis
-
-    from compraagil.cache import GENERATION_KEY
-
-    redis.Redis.from_url(redis_url).incr(GENERATION_KEY)
 
 
 def main() -> None:
