@@ -6,16 +6,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from reflex.constants import Endpoint
-
+REFLEX_PREFIXES = ("_event", "_upload", "ping", "_health", "_all_routes", "auth-codespace")
+"""Reflex's own backend endpoints (`reflex.constants.Endpoint`; tests/unit/test_scaled_config.py
+keeps the two equal, the core importing no front-door framework)."""
 APP_PREFIXES = ("api", "mcp", "healthz", "metrics")
 """Our own routes on the backend (REST API, payments and Telegram webhooks, MCP, health, metrics)."""
 
 
 def backend_paths() -> str:
     """A location regex of every path the backend serves: Reflex's endpoints and ours."""
-    prefixes = sorted({*(endpoint.value for endpoint in Endpoint), *APP_PREFIXES})
-    return "^/(" + "|".join(prefixes) + ")(/|$)"
+    return "^/(" + "|".join(sorted({*REFLEX_PREFIXES, *APP_PREFIXES})) + ")(/|$)"
 
 
 def configuration(*, folder: Path, listen: str, static_dir: Path, backends: list[str]) -> str:

@@ -6,12 +6,17 @@ import re
 from pathlib import Path
 
 from fastapi.routing import APIRoute
+from reflex.constants import Endpoint
 
 from compraagil.db import SESSION_SETTINGS
 from compraagil.scaled import nginx, pgbouncer
 from compraagil_web.api import api
 
 BACKEND = re.compile(nginx.backend_paths())
+
+
+def test_nginx_knows_every_endpoint_reflex_serves():
+    assert set(nginx.REFLEX_PREFIXES) == {endpoint.value for endpoint in Endpoint}
 
 
 def test_nginx_passes_every_backend_route_and_no_page():
