@@ -15,8 +15,9 @@ from sqlalchemy import text
 from bench.common import machine, populated_database, product_queries, query_bench_arguments, report, timed
 from compraagil.db import get_engine, session_scope
 from compraagil.ingest.synthetic import vocabulary
+from compraagil.ingest.values import fold
 from compraagil.pricing import logic
-from compraagil.pricing.matching import SIMILARITY_SETTING, folded, matched_names, required_words
+from compraagil.pricing.matching import SIMILARITY_SETTING, matched_names, required_words
 from compraagil.pricing.service import (
     ANALYSIS_SQL,
     CHART_SAMPLE,
@@ -115,7 +116,7 @@ def matching_quality(spelled: dict[str, str]) -> None:
 
 def _covers(query: str, product: str) -> bool:
     """The truth: the product's own name holds every word of the query (either grammatical number)."""
-    words = {word.rstrip("s") for word in folded(product).split()}
+    words = {word.rstrip("s") for word in fold(product).split()}
     return all(word.rstrip("s") in words for word in query.split())
 
 

@@ -2,80 +2,22 @@
 
 ProductoCotizado is the buyer's free text, so one product comes in thousands of spellings. A name is
 covered when each word the query requires is one of its words, allowing the other grammatical number
-or a letter dropped or doubled in a longer word (pg_trgm's strict word similarity, which compares whole
-words, at least WORD_SIMILARITY per word; two letters swapped stay unmatched). Connectors and units are not required: buyers abbreviate them every
-which way («caja» as «cj», «litros» as «lts», «talla M» as «T/M»)."""
+or a letter dropped or doubled in a longer word (pg_trgm's strict word similarity, which compares
+whole words; two letters swapped stay unmatched). Connectors and units are not required: buyers
+abbreviate them every which way («caja» as «cj», «litros» as «lts», «talla M» as «T/M»)."""
 
-import unicodedata
+from compraagil.ingest.values import fold
 
-OPTIONAL_WORDS = frozenset(
-    [
-        "a",
-        "al",
-        "con",
-        "de",
-        "del",
-        "el",
-        "en",
-        "la",
-        "las",
-        "los",
-        "o",
-        "para",
-        "por",
-        "sin",
-        "su",
-        "x",
-        "y",
-        "u",
-        "un",
-        "uds",
-        "unid",
-        "unidad",
-        "unidades",
-        "caja",
-        "cajas",
-        "cj",
-        "cja",
-        "pack",
-        "paquete",
-        "paquetes",
-        "l",
-        "lt",
-        "lts",
-        "litro",
-        "litros",
-        "ml",
-        "cc",
-        "m",
-        "mt",
-        "mts",
-        "metro",
-        "metros",
-        "cm",
-        "mm",
-        "kg",
-        "kgs",
-        "kilo",
-        "kilos",
-        "g",
-        "gr",
-        "grs",
-        "gramo",
-        "gramos",
-        "h",
-        "hjs",
-        "hoja",
-        "hojas",
-        "talla",
-        "t",
-        "pulgada",
-        "pulgadas",
-        "pulg",
-        "rollo",
-        "rollos",
-    ]
-)
+CONNECTORS = frozenset((
+    "a", "al", "con", "de", "del", "el", "en", "la", "las", "los", "o", "para", "por", "sin", "su", "x", "y",
+))  # fmt: skip
+UNITS = frozenset((
+    "u", "un", "uds", "unid", "unidad", "unidades", "caja", "cajas", "cj", "cja", "pack", "paquete", "paquetes",
+    "l", "lt", "lts", "litro", "litros", "ml", "cc", "m", "mt", "mts", "metro", "metros", "cm", "mm",
+    "kg", "kgs", "kilo", "kilos", "g", "gr", "grs", "gramo", "gramos", "h", "hjs", "hoja", "hojas",
+    "talla", "t", "pulgada", "pulgadas", "pulg", "rollo", "rollos",
+))  # fmt: skip
+OPTIONAL_WORDS = CONNECTORS | UNITS
 MAX_WORDS = 3
 """Words of a query that are required at most, the first ones: the product comes first, then its
 details (brand, size, what it is for), so a tender's long item text still finds the product's other
@@ -93,17 +35,11 @@ SIMILARITY_SETTING = (
 """Run in the transaction before `matched_names`' SQL."""
 
 
-def folded(text: str) -> str:
-    """Lower case without accents, as the database's fold() writes it."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def required_words(query: str) -> list[str]:
     """The words a product name must hold to be covered by `query`: its first MAX_WORDS plain words
     (letters, digits and hyphens: «post-it») but connectors and units (any first ones when the query
     is nothing else)."""
-    words = folded(query).split()
+    words = fold(query).split()
     plain = [word for word in words if word.replace("-", "").isalnum() and word not in OPTIONAL_WORDS]
     return (plain or words)[:MAX_WORDS]
 

@@ -17,8 +17,7 @@ from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.api_writer import closed_details, open_details
 from compraagil.ingest.synthetic.cot_writer import write_csv, write_month_zip
 from compraagil.ingest.synthetic.spellings import spell
-from compraagil.ingest.values import product_name
-from compraagil.pricing.matching import folded
+from compraagil.ingest.values import fold, product_name
 
 ROWS = 20_000
 NOW = datetime(2026, 9, 23, 15, 0, tzinfo=UTC)
@@ -264,7 +263,7 @@ def test_buyers_spell_each_product_their_own_way_and_the_generator_knows_which_p
 def test_a_spelling_keeps_the_products_words_but_for_units_and_at_most_one_typo():
     rng = random.Random(5)
     for _ in range(500):
-        spelled = folded(spell("Guantes de nitrilo talla M caja 100 unidades", rng)).split()
+        spelled = fold(spell("Guantes de nitrilo talla M caja 100 unidades", rng)).split()
         assert "nitrilo" in spelled or sum(_one_edit(word, "nitrilo") for word in spelled) == 1
         assert any(
             word.startswith("guante") or _one_edit(word, "guantes") or _one_edit(word, "guante")
