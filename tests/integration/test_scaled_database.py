@@ -50,9 +50,10 @@ class Scaled:
             conn.execute("SELECT pg_wal_replay_pause()" if paused else "SELECT pg_wal_replay_resume()")
 
     def caught_up(self) -> None:
-        """Wait until the replica has replayed everything the primary has written so far."""
+        """Wait until the replica has replayed everything the primary has written so far (its insert
+        position: with synchronous_commit off, a commit may still be in the WAL buffers)."""
         with psycopg.connect(libpq_url(self.primary), autocommit=True) as conn:
-            written = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+            written = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
         with psycopg.connect(libpq_url(self.replica), autocommit=True) as conn:
             deadline = time.monotonic() + 30
             while conn.execute("SELECT pg_last_wal_replay_lsn() < %s::pg_lsn", (written,)).fetchone()[0]:
