@@ -8,7 +8,7 @@ generator's truth, for each product asked for by its first two words (as supplie
 
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 
@@ -17,13 +17,14 @@ from compraagil.db import get_engine, session_scope
 from compraagil.ingest.synthetic import vocabulary
 from compraagil.ingest.values import fold
 from compraagil.pricing import logic
-from compraagil.pricing.matching import SIMILARITY_SETTING, matched_names, required_words
+from compraagil.pricing.matching import QUERY_WORDS, SIMILARITY_SETTING, covered_keys
 from compraagil.pricing.service import (
     ANALYSIS_SQL,
     CHART_SAMPLE,
     IN_SAMPLE,
     PriceQuery,
     _analyze,
+    _history_params,
     analyze_prices,
     matched,
 )
@@ -48,20 +49,21 @@ def queries(count: int, seed: int) -> list[PriceQuery]:
 
 def explain(query: PriceQuery) -> None:
     params = {
-        "fence": logic.OUTLIER_FENCE, "since": datetime.now(UTC).date() - timedelta(days=730), "buyer_id": None,
+        "fence": logic.OUTLIER_FENCE, **_history_params(query, datetime.now(UTC).date()), "buyer_id": None,
         "region": query.region, "narrow": True, "sample": CHART_SAMPLE,
     }  # fmt: skip
     with session_scope() as session:
         started = time.perf_counter()
-        ids = [name_id for name_id, _ in matched(session, query)]
+        covered = matched(session, query)
         print(
-            f"\n«{query.product}» covers {len(ids):,} product names, found in {(time.perf_counter() - started) * 1000:.1f} ms"
+            f"\n«{query.product}» covers {len(covered):,} product keys ({sum(n for _, n, _ in covered):,} names),"
+            f" found in {(time.perf_counter() - started) * 1000:.1f} ms"
         )
     for label, sample in (("whole history", ""), ("1-in-20 sample", IN_SAMPLE)):
         with session_scope() as session:
             plan = session.execute(
                 text("EXPLAIN (ANALYZE, BUFFERS) " + ANALYSIS_SQL.format(sample=sample)),
-                {**params, "ids": ids},
+                {**params, "keys": [key for key, _, _ in covered]},
             ).scalars()
             print(
                 f"\nEXPLAIN (ANALYZE, BUFFERS) price analysis «{query.product}», {label}:\n  "
@@ -95,9 +97,9 @@ def matching_quality(spelled: dict[str, str]) -> None:
         )
         print(f"{'query':<28}{'relevant':>9}{'recall':>8}{'precision':>10}{'top-50 recall':>15}{'names':>8}")
         totals = {"found": 0, "hits": 0, "relevant": 0, "old_hits": 0}
-        for query in sorted({" ".join(required_words(name)[:2]) for name in names}):
+        for query in sorted({" ".join(_key_words(conn, name)[:2]) for name in names}):
             truth = [name for name in names if _covers(query, name)]
-            found, hits, relevant, matched = _scored(conn, matched_names(query), truth)
+            found, hits, relevant, matched = _scored(conn, _covered_names(conn, query), truth)
             _, old_hits, _, _ = _scored(conn, (OLD_MATCHING, {"product": query}), truth)
             totals["found"] += found
             totals["hits"] += hits
@@ -112,6 +114,16 @@ def matching_quality(spelled: dict[str, str]) -> None:
         f" {totals['hits'] / totals['found']:.2%} (the 50 most similar names: recall"
         f" {totals['old_hits'] / totals['relevant']:.2%})"
     )
+
+
+def _key_words(conn, text_: str) -> list[str]:
+    return conn.execute(QUERY_WORDS, {"query": text_}).scalar_one().split()
+
+
+def _covered_names(conn, query: str) -> tuple[str, dict]:
+    """SQL selecting the id of every product name the query covers through its keys."""
+    keys, params = covered_keys(_key_words(conn, query))
+    return f"SELECT p.id FROM products p WHERE p.key IN (SELECT key FROM ({keys}) k)", params
 
 
 def _covers(query: str, product: str) -> bool:
@@ -162,10 +174,13 @@ def main() -> None:
 
             return call
 
-        report("price analysis, cold", timed([cold(q) for q in batch]))
+        cold_millis = timed([cold(q) for q in batch])
+        report("price analysis, cold", cold_millis)
         timed([warm(q) for q in batch])
         report("price analysis, warm", timed([warm(q) for q in batch]))
-        explain(batch[0])
+        slowest = max(range(len(batch)), key=cold_millis.__getitem__)
+        print(f"\nslowest: «{batch[slowest].product}» ({cold_millis[slowest]:.1f} ms)")
+        explain(batch[slowest])
         if spelled:
             matching_quality(spelled)
         else:

@@ -10,6 +10,7 @@ import psycopg
 
 from compraagil import after_import, cache
 from compraagil.metrics import IMPORT_ROWS
+from compraagil.pricing import history
 from compraagil.search import indexing, vocabulary
 
 log = logging.getLogger(__name__)
@@ -32,14 +33,24 @@ class ImportCounts:
 
 
 @dataclass(frozen=True)
+class Followed:
+    """What `landed` did after a run's commit."""
+
+    indexed: indexing.Indexed
+    """Tenders whose search columns it filled."""
+    prices: history.Refreshed
+    """Months of priced lines it rebuilt."""
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     run_id: int
     source: str
     counts: ImportCounts
     seconds: float
     """Until the run's data landed (committed)."""
-    indexed: indexing.Indexed | None = None
-    """Its tenders' search columns, filled after it landed (COT imports defer them)."""
+    followed: Followed | None = None
+    """What followed its landing: search columns (COT imports defer them) and prices."""
 
     def line(self) -> str:
         """The one-line summary the CLI prints, in Spanish with Chilean number formats."""
@@ -53,11 +64,15 @@ class ImportSummary:
             f" · sin cambios {format_count(c.unchanged)} · duplicadas {format_count(c.duplicates)}"
             f" · rechazadas {format_count(c.rejected)} · {_seconds(self.seconds)} s ({format_count(rate)} filas/s)"
         )
-        if self.indexed and self.indexed.tenders:
+        indexed, prices = (self.followed.indexed, self.followed.prices) if self.followed else (None, None)
+        if indexed and indexed.tenders:
             line += (
-                f" · buscables {_seconds(self.indexed.seconds)} s después"
-                f" ({format_count(self.indexed.tenders)} licitaciones indexadas)"
+                f" · buscables {_seconds(indexed.seconds)} s después"
+                f" ({format_count(indexed.tenders)} licitaciones indexadas)"
             )
+        if prices and prices.months:
+            after = prices.seconds + (indexed.seconds if indexed else 0)
+            line += f" · precios al día {_seconds(after)} s después ({prices.months} meses)"
         return line
 
 
@@ -91,24 +106,29 @@ def finish_run(conn: psycopg.Connection, run_id: int, counts: ImportCounts, *, m
         IMPORT_ROWS.labels(source=metric_source, outcome=outcome).inc(getattr(counts, outcome))
 
 
-def landed(counts: ImportCounts) -> indexing.Indexed:
+def landed(counts: ImportCounts) -> Followed:
     """After a run's commit: tenders it left without search columns get them, the search
-    vocabulary follows the new data, cached figures are dropped, then the registered «after
-    import» steps run (`compraagil.after_import`). Returns what the search indexing did.
+    vocabulary follows the new data, the months of prices it changed are rebuilt, cached figures
+    are dropped, then the registered «after import» steps run (`compraagil.after_import`).
 
-    The run has landed whatever happens here: a database error is logged, and the tenders still
-    pending are filled by the next alert matching (every minute) or the next import."""
+    The run has landed whatever happens here: a database error is logged, the tenders still
+    pending are filled by the next alert matching (every minute) or the next import, and the months
+    still marked by the next import."""
     indexed = indexing.Indexed(tenders=0, seconds=0.0)
+    refreshed = history.Refreshed(months=0, seconds=0.0)
     try:
         indexed = indexing.fill_pending()
         if counts.inserted or counts.updated or indexed.tenders:
             vocabulary.refresh()
+        refreshed = history.refresh_pending()
     except psycopg.Error:
-        log.exception("search indexing after an import failed; it is retried by the next matching or import")
-    if counts.inserted or counts.updated or indexed.tenders:
+        log.exception(
+            "search indexing or prices after an import failed; retried by the next matching or import"
+        )
+    if counts.inserted or counts.updated or indexed.tenders or refreshed.months:
         cache.invalidate()
         after_import.run(counts)
-    return indexed
+    return Followed(indexed, refreshed)
 
 
 def fail_run(conn: psycopg.Connection, run_id: int, error: str) -> None:

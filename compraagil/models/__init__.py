@@ -26,6 +26,7 @@ from compraagil.models.history import Buyer, Product, Quote, QuoteLine, Supplier
 from compraagil.models.imports import ImportReject, ImportRun, SyncState
 from compraagil.models.payments import Invoice, InvoiceNumber, Payment, PaymentEvent, Subscription
 from compraagil.models.pipeline import PipelineItem
+from compraagil.models.prices import PendingPriceMonth, PriceKey, price_lines
 from compraagil.models.proposals import Proposal, ProposalVersion
 from compraagil.models.scoring import WinBuyerStats, WinModel, WinPairStats, WinSupplierStats
 from compraagil.models.telegram import TelegramLink
@@ -55,6 +56,9 @@ __all__ = [
     "QuotaRefusal",
     "AuditEntry",
     "PipelineItem",
+    "PendingPriceMonth",
+    "PriceKey",
+    "price_lines",
     "Payment",
     "PaymentEvent",
     "Subscription",

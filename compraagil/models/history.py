@@ -63,6 +63,10 @@ class Product(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     folded: str | None = Field(default=None, sa_column=Column(Text, Computed("fold(name)", persisted=True)))
+    key: str | None = Field(
+        default=None, sa_column=Column(Text, Computed("product_key(fold(name))", persisted=True))
+    )
+    """Its first three product words (`compraagil.pricing.matching`): the names of one key are priced together."""
     """The name in lower case without accents (trigram-indexed: price queries match spellings on it)."""
 
 
@@ -77,6 +81,12 @@ class Tender(SQLModel, table=True):
         Index("tenders_region_closes_at", "region", "closes_at"),
         Index("tenders_amount", text("amount_available DESC NULLS LAST")),
         Index("tenders_search_vector", "search_vector", postgresql_using="gin"),
+        Index(
+            "tenders_open_search_vector",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_where=text("state = 'publicada'"),
+        ),
         Index("tenders_search_pending", "id", postgresql_where=text("search_vector IS NULL")),
     )
 
@@ -158,13 +168,6 @@ class QuoteLine(SQLModel, table=True):
     __table_args__ = (
         Index(
             "quote_lines_product_lookup", "product_id", "closing_date", postgresql_include=LINE_LOOKUP_INCLUDE
-        ),
-        Index(
-            "quote_lines_price_sample",
-            "product_id",
-            "closing_date",
-            postgresql_include=LINE_LOOKUP_INCLUDE,
-            postgresql_where=text("hashtextextended(tender_codigo, supplier_id) % 20 = 0"),
         ),
     )
 

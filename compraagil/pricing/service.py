@@ -1,5 +1,6 @@
-"""Price analysis for a product query, dictionary first: find every product name the query covers
-(`compraagil.pricing.matching`), then aggregate the history of those names by id over the window."""
+"""Price analysis for a product query, dictionary first: find every product key the query covers
+(`compraagil.pricing.matching`), then aggregate the priced lines of those keys over the window
+(`price_lines`, kept by `compraagil.pricing.history`)."""
 
 from datetime import date, datetime, timedelta
 
@@ -13,26 +14,24 @@ from compraagil.db import reading
 from compraagil.plans.quotas import metered
 from compraagil.plans.table import Feature
 from compraagil.pricing import logic
-from compraagil.pricing.matching import SIMILARITY_SETTING, matched_names
+from compraagil.pricing.matching import SIMILARITY_SETTING, covered_keys, query_words
 from compraagil.search.query import MAX_ID
 
 CHART_SAMPLE = 1500
 SAMPLE_EVERY = 20
-"""The history keeps an indexed sample of one quote in this many (migration 0006)."""
-IN_SAMPLE = "AND hashtextextended(q.tender_codigo, q.supplier_id) % 20 = 0"
+"""The priced lines keep an indexed sample of one quote in this many (migration 0023)."""
+IN_SAMPLE = "AND q.sampled"
 FULL_HISTORY_LIMIT = 50_000
 """Above this many quotes in the window, the figures come from the sample: its percentiles are
 within about 1% of the whole history's, at a twentieth of the cost."""
 
 HISTORY_CTES = """
 WITH history AS (
-    SELECT q.unit_price::float8 AS price, q.winner, q.supplier_id, q.buyer_id, q.region, q.closing_date
-    FROM quote_lines q
-    WHERE q.product_id = ANY(CAST(:ids AS integer[])) AND q.closing_date >= :since
-      AND q.unit_price > 0 AND q.currency = 'CLP' {sample}
+    SELECT q.price, q.winner, q.supplier_id, q.buyer_id, q.region, q.closing_date
+    FROM price_lines q
+    WHERE q.key = ANY(CAST(:keys AS text[])) AND q.closing_date >= :since {sample}
 )"""
-"""The priced quotes of the matched product names (`ids`) in the window: one index scan per month
-with every name as a key (a join probed each month once per name: ~60 ms for 1,200 names)."""
+"""The priced lines of the covered keys in the window: one index scan, every key in it."""
 
 HISTORY_SIZE_SQL = HISTORY_CTES + "\nSELECT count(*) FROM history"
 
@@ -70,12 +69,14 @@ SELECT
         SELECT to_char(date_trunc('month', closing_date), 'YYYY-MM') AS month, count(*) AS n,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median
         FROM scope GROUP BY 1) m) AS monthly,
-    (SELECT json_agg(s) FROM (
-        SELECT sup.name, sup.rut, count(*) AS quotes, count(*) FILTER (WHERE c.winner) AS wins,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.price) AS median
-        FROM scope c JOIN suppliers sup ON sup.id = c.supplier_id
-        GROUP BY sup.id ORDER BY wins DESC, quotes DESC LIMIT 5) s) AS suppliers,
-    (SELECT json_agg(price) FROM (SELECT price FROM scope ORDER BY random() LIMIT :sample) x) AS sample
+    (SELECT json_agg(s ORDER BY s.wins DESC, s.quotes DESC, s.rut) FROM (
+        SELECT sup.name, sup.rut, t.quotes, t.wins, percentile_cont(0.5) WITHIN GROUP (ORDER BY c.price) AS median
+        FROM (SELECT supplier_id, count(*) AS quotes, count(*) FILTER (WHERE winner) AS wins FROM scope
+              GROUP BY supplier_id ORDER BY wins DESC, quotes DESC, supplier_id LIMIT 5) t
+        JOIN scope c ON c.supplier_id = t.supplier_id JOIN suppliers sup ON sup.id = t.supplier_id
+        GROUP BY sup.id, t.quotes, t.wins) s) AS suppliers,
+    (SELECT json_agg(price) FROM scope
+     WHERE random() < :sample / greatest((SELECT count(*) FROM scope), 1)::float8) AS sample
 """
 )
 
@@ -133,9 +134,9 @@ class PriceAnalysis(BaseModel):
 
     query: PriceQuery
     matched_products: list[str]
-    """The five plainest (shortest) names of all those the query covers."""
+    """The plainest (shortest) names of the five plainest keys the query covers."""
     matched_names: int = 0
-    """How many product names (spellings) the query covers."""
+    """How many product names (spellings) the query covers, through its keys."""
     sampled: bool = False
     """The counts are estimated from the history's 1-in-20 sample (and scaled up to the whole)."""
     sample_size: int
@@ -179,21 +180,21 @@ def _history_params(query: PriceQuery, today: date) -> dict:
     return {"since": today - timedelta(days=round(query.months * 30.44))}
 
 
-def matched(session: Session, query: PriceQuery) -> list[tuple[int, str]]:
-    """Every product name the query covers (id, name), the shortest first: the plainest spellings
-    (ranking a thousand names by their similarity again cost as much as finding them)."""
+def matched(session: Session, query: PriceQuery) -> list[tuple[str, int, str]]:
+    """Every product key the query covers (key, how many names share it, the plainest of them),
+    the plainest first."""
     session.execute(text(SIMILARITY_SETTING))
-    names, params = matched_names(query.product)
-    ordered = f"SELECT id, name FROM ({names}) m ORDER BY length(name), id"
+    keys, params = covered_keys(query_words(session, query.product))
+    ordered = f"SELECT key, names, plainest FROM ({keys}) k ORDER BY length(plainest), key"
     return [tuple(row) for row in session.execute(text(ordered), params)]
 
 
-def _figures(session: Session, query: PriceQuery, today: date, ids: list[int], *, sampled: bool):
+def _figures(session: Session, query: PriceQuery, today: date, keys: list[str], *, sampled: bool):
     """One row with every figure, from the whole history or from its sample."""
     return session.execute(
         text(ANALYSIS_SQL.format(sample=IN_SAMPLE if sampled else "")),
         {
-            "ids": ids,
+            "keys": keys,
             **_history_params(query, today),
             "fence": logic.OUTLIER_FENCE,
             "buyer_id": query.buyer_id,
@@ -208,13 +209,13 @@ def _analyze(
     session: Session, query: PriceQuery, today: date, full_history_limit: int = FULL_HISTORY_LIMIT
 ) -> PriceAnalysis:
     """The sample's size says how large the history is; a large one is answered from the sample."""
-    names = matched(session, query)
-    ids = [name_id for name_id, _ in names]
+    covered = matched(session, query)
+    keys = [key for key, _, _ in covered]
     in_sample = session.execute(
-        text(HISTORY_SIZE_SQL.format(sample=IN_SAMPLE)), {"ids": ids, **_history_params(query, today)}
+        text(HISTORY_SIZE_SQL.format(sample=IN_SAMPLE)), {"keys": keys, **_history_params(query, today)}
     ).scalar_one()
     sampled = in_sample * SAMPLE_EVERY > full_history_limit
-    row = _figures(session, query, today, ids, sampled=sampled)
+    row = _figures(session, query, today, keys, sampled=sampled)
     scale = SAMPLE_EVERY if sampled else 1
     all_quotes, winners = _percentiles(row.all_quotes, scale), _percentiles(row.winning_quotes, scale)
     monthly = [MonthPoint(**{**point, "n": point["n"] * scale}) for point in row.monthly or []]
@@ -244,8 +245,8 @@ def _analyze(
         )
     return PriceAnalysis(
         query=query,
-        matched_products=[name for _, name in names[:5]],
-        matched_names=len(names),
+        matched_products=[plainest for _, _, plainest in covered[:5]],
+        matched_names=sum(names for _, names, _ in covered),
         sampled=sampled,
         sample_size=all_quotes.n if all_quotes else 0,
         outliers_removed=(row.raw_size - row.national_size) * scale,

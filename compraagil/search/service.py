@@ -27,6 +27,8 @@ class Breadth:
     """How many tenders, in the order of the page, a broad search reads before it reads every match."""
     candidates: int = 300
     """A broad search ranks by relevance this many of its newest matches (more for deep pages)."""
+    surely_broad: int = 4
+    """A search the planner expects to match this many times `matches` is broad without counting."""
 
 
 MARK_START, MARK_END = "\x02", "\x03"
@@ -123,18 +125,22 @@ def _segments(marked: str) -> list[tuple[str, bool]]:
 
 def _count(session: Session, where: str, params: dict, breadth: Breadth) -> tuple[int, bool]:
     """Exact up to `breadth.matches` matches; beyond that, the planner's estimate, never below that
-    many (the page reads «Más de 5.000 resultados»)."""
+    many (the page reads «Más de 5.000 resultados»). An estimate far above that many is taken at
+    once: counting the first matches reads a table page for each (15 ms at 10M quote lines)."""
+    plan = session.execute(
+        text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM tenders t WHERE {where}"), params
+    ).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate >= breadth.surely_broad * breadth.matches:
+        return estimate, True
     exact = session.execute(
         text(f"SELECT count(*) FROM (SELECT 1 FROM tenders t WHERE {where} LIMIT :cap) capped"),
         {**params, "cap": breadth.matches + 1},
     ).scalar_one()
     if exact <= breadth.matches:
         return exact, False
-    plan = session.execute(
-        text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM tenders t WHERE {where}"), params
-    ).scalar_one()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(breadth.matches, int(plan[0]["Plan"]["Plan Rows"])), True
+    return max(breadth.matches, estimate), True
 
 
 WINDOW_ORDER = {Sort.RELEVANCE: "t.closes_at DESC", Sort.CLOSING: ORDER[Sort.CLOSING]}

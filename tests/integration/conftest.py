@@ -10,7 +10,7 @@ from compraagil.db import get_engine, libpq_url
 from compraagil.redis_client import get_redis
 from tests.factories import gloves_history
 
-TABLES = "text_embeddings, semantic_alert_checks, alert_vectors, proposal_versions, proposals, win_models, win_supplier_stats, win_pair_stats, win_buyer_stats, quota_refusals, invoices, payment_events, subscriptions, payments, api_keys, exports, alert_run_checks, alert_deliveries, alert_notices, alerts, pipeline_items, import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state, audit_log, usage_counters, invitations, user_tokens, user_sessions, users, companies"
+TABLES = "price_lines, price_keys, price_months_pending, text_embeddings, semantic_alert_checks, alert_vectors, proposal_versions, proposals, win_models, win_supplier_stats, win_pair_stats, win_buyer_stats, quota_refusals, invoices, payment_events, subscriptions, payments, api_keys, exports, alert_run_checks, alert_deliveries, alert_notices, alerts, pipeline_items, import_rejects, import_runs, quotes, quote_lines, tender_items, tenders, products, suppliers, buyers, sync_state, audit_log, usage_counters, invitations, user_tokens, user_sessions, users, companies"
 
 
 def empty_everything() -> None:

@@ -14,6 +14,7 @@ from compraagil.chile.dates import SANTIAGO
 from compraagil.ingest.api_v2.mapping import Quote, TenderRecord, map_record
 from compraagil.ingest.runs import ImportCounts
 from compraagil.ingest.values import BadValue
+from compraagil.pricing import history
 
 Outcome = Literal["inserted", "updated", "unchanged"]
 
@@ -324,6 +325,8 @@ def _store_quotes(
     if days:
         changed += conn.execute(DELETE_QUOTES_NOT_LISTED, rows.listed(days)).rowcount
         changed += conn.execute(DELETE_LINES_NOT_LISTED, rows.listed_lines(days)).rowcount
+    if changed and days:
+        history.mark_months(conn, days)
     return changed > 0
 
 

@@ -187,8 +187,8 @@ def import_cot_file(
             fail_run(conn, run_id, message)
             raise ImportFailed(f"{source}: {message}") from error
     seconds = time.monotonic() - started
-    indexed = landed(counts)
-    return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=seconds, indexed=indexed)
+    followed = landed(counts)
+    return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=seconds, followed=followed)
 
 
 @contextmanager

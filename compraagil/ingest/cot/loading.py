@@ -17,6 +17,7 @@ from datetime import date
 import psycopg
 
 from compraagil.chile.dates import add_months
+from compraagil.pricing import history
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,12 @@ WHERE date_trunc('month', s.closing_date)::date <> ALL(%(fresh)s::date[])
                     AND l.quote_number = s.quote_number AND l.line_number = s.line_number)
 """
 """Lines whose own values did not change but whose tender, supplier or buyer did: updated too."""
+
+LANDED_DAYS = """
+SELECT DISTINCT closing_date FROM stage_quotes q
+WHERE NOT EXISTS (SELECT 1 FROM unchanged_cotizaciones u WHERE u.codigo = q.codigo)
+"""
+"""The closing days of the cotizaciones written (new or changed): their months' prices are rebuilt."""
 
 LANDED_COTIZACIONES = """
 SELECT DISTINCT codigo, closing_date FROM stage_quotes q
@@ -228,6 +235,7 @@ def land_history(conn: psycopg.Connection, run_id: int, months: set[date]) -> tu
     if known := sorted(months.difference(fresh)):
         upserted, updated = _upsert_known(conn, run_id, known, fresh, some_unchanged)
     conn.execute(LAND_ITEMS.format(landed=landed_filter("i", some_unchanged)))
+    history.mark_months(conn, [day for (day,) in conn.execute(LANDED_DAYS)])
     return inserted + upserted, updated
 
 
