@@ -60,6 +60,7 @@ def periodic_jobs() -> list[PeriodicJob]:
             True,
         ),
         PeriodicJob(PREFIX + "nightly-backup", "0 6 * * *", "jobs.tasks.backups.nightly_backup"),
+        PeriodicJob(PREFIX + "prices-catch-up", "*/5 * * * *", "jobs.tasks.imports.refresh_prices"),
         PeriodicJob(PREFIX + "embed-tenders", "*/5 * * * *", "jobs.tasks.ml.embed_tenders", queues.ML),
         PeriodicJob(PREFIX + "win-model-ensure", "*/5 * * * *", "jobs.tasks.ml.ensure_win_model", queues.ML),
         PeriodicJob(PREFIX + "win-model", "30 5 * * *", "jobs.tasks.ml.keep_win_model_current", queues.ML),

@@ -14,6 +14,7 @@ from datetime import date
 
 import psycopg
 
+from compraagil import cache
 from compraagil.chile.dates import add_months
 from compraagil.db import connect
 
@@ -77,6 +78,14 @@ def refresh_pending() -> Refreshed:
                 conn.execute(REFRESH_KEYS)
             conn.execute("VACUUM (ANALYZE) price_lines, price_keys")
     return Refreshed(months=months, seconds=time.monotonic() - started)
+
+
+def catch_up() -> Refreshed:
+    """Rebuild what is still marked (a refresh cut short) and drop the cached figures it changed."""
+    refreshed = refresh_pending()
+    if refreshed.months:
+        cache.invalidate()
+    return refreshed
 
 
 def _refresh_one(conn: psycopg.Connection) -> bool:

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import text
 
 from compraagil import migrations
-from compraagil.db import get_engine, libpq_url
+from compraagil.db import connect, get_engine, libpq_url
 from compraagil.ingest.api_v2.files import import_records
+from compraagil.pricing import history
+from jobs.tasks.imports import refresh_prices
 from tests.cot_files import row
 from tests.factories import DETAIL_USD, cot_history, rut
 
@@ -113,3 +115,14 @@ def test_the_migration_fills_the_priced_lines_from_the_history_there(scratch_dat
             ("guante nitrilo 100", 1),
             ("guantes nitrilo", 1),
         ]
+
+
+def test_months_left_marked_are_rebuilt_by_the_scheduled_catch_up(tmp_path):
+    cot_history(tmp_path, "first.csv", [cotizacion(n, 5000, "2026-10-02") for n in range(3)])
+    with connect() as conn, conn.transaction():
+        conn.execute("UPDATE quote_lines SET unit_price = 6000 WHERE tender_codigo = '900-0-COT26'")
+        history.mark_months(conn, [date(2026, 10, 2)])  # an import whose refresh was cut short
+
+    assert refresh_prices().startswith("price months rebuilt: 1 ")
+    assert read("SELECT price FROM price_lines ORDER BY price") == [(5000.0,), (5000.0,), (6000.0,)]
+    assert read("SELECT count(*) FROM price_months_pending") == [(0,)]
