@@ -1,3 +1,4 @@
+import csv
 import io
 import random
 import subprocess
@@ -10,10 +11,12 @@ from rq.job import JobStatus
 from sqlalchemy import text
 
 from compraagil.config import PROJECT_ROOT, child_environment
-from compraagil.db import get_engine
+from compraagil.db import database_url, get_engine
 from compraagil.errors import ImportFailed
 from compraagil.ingest.cot.columns import HEADER_VARIANTS
 from compraagil.ingest.cot.importer import import_cot_file
+from compraagil.ingest.cot.staged_rows import StagedBatch
+from compraagil.ingest.cot.staging_process import staged
 from compraagil.ingest.synthetic import make_factory
 from compraagil.ingest.synthetic.cot_writer import write_csv as write_generated
 from jobs.queues import SCRAPING, enqueue_with_retry
@@ -448,3 +451,51 @@ def test_a_republished_cotizacion_keeps_only_what_its_records_now_say(tmp_path):
     assert fetch("SELECT count(*) FROM quote_lines") == [(2,)]
     assert fetch("SELECT t.quotes_received, count(i.*) FROM tenders t JOIN tender_items i ON i.tender_id = t.id"
                  " GROUP BY t.quotes_received") == [(2, 1)]  # fmt: skip
+
+
+def test_a_cotizacion_now_in_two_files_whose_first_part_is_what_it_was_keeps_both(tmp_path):
+    """The reader leaves out what is read exactly as last imported; a part of a cotización can be
+    exactly what the whole was, and the rest must not land as the whole without it."""
+    second = {"RazonSocialProveedor": "Ferretería Lautaro Ltda.", "RUTProveedor": "76.086.428-5"}
+    import_cot_file(write_csv(tmp_path / "COT1_2026-03.csv", [header(), row()]))
+    path = write_zip(
+        tmp_path / "COT_2026-03.zip",
+        {
+            "COT1_2026-03.csv": [header(), row()],
+            "COT2_2026-03.csv": [header(), row(MontoTotal="15000", **second)],
+        },
+    )
+
+    counts = import_cot_file(path).counts
+
+    assert (counts.read, counts.inserted, counts.unchanged) == (2, 1, 1)
+    assert fetch("SELECT count(*) FROM quote_lines") == [(2,)]
+    assert fetch("SELECT quotes_received FROM tenders") == [(2,)]
+    again = import_cot_file(path).counts
+    assert (again.unchanged, again.inserted, again.updated) == (2, 0, 0)
+    assert fetch("SELECT count(*) FROM quote_lines") == [(2,)]
+
+
+def test_a_reimport_stages_only_the_cotizaciones_that_changed(tmp_path):
+    lines = [header(), row(), row(CodigoCotizacion="9-9-COT26"), row(CodigoCotizacion="9-10-COT26")]
+    import_cot_file(write_csv(tmp_path / "first.csv", lines))
+    lines[2] = row(CodigoCotizacion="9-9-COT26", MontoTotal="15000")
+
+    staged = staged_codigos(write_csv(tmp_path / "again.csv", lines))
+
+    assert staged == ["9-9-COT26"]
+    assert import_cot_file(tmp_path / "again.csv").counts.updated == 1
+
+
+def staged_codigos(path) -> list[str]:
+    """The cotizaciones the reader stages from `path`, leaving out those as last imported here."""
+    codigos = []
+    with staged(path, 50_000, False, database_url()) as messages:
+        for message in messages:
+            if isinstance(message, StagedBatch):
+                codigos += [
+                    record[0]
+                    for chunk in message.tenders
+                    for record in csv.reader(io.StringIO(chunk.decode()))
+                ]
+    return codigos

@@ -12,13 +12,13 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 
 import psycopg
 
-from compraagil.db import connect
+from compraagil.db import connect, database_url
 from compraagil.errors import ImportFailed
 from compraagil.ingest.cot.loading import land_history
 from compraagil.ingest.cot.reader import UnreadableFile, locate_records
@@ -180,10 +180,14 @@ def import_cot_file(
     with connect() as conn:
         run_id = open_run(conn, source=source, kind=kind)
         try:
-            with conn.transaction():
-                conn.execute(indexing.DEFER)
-                counts = _load(conn, path, run_id, progress, batch_rows)
-                finish_run(conn, run_id, counts, metric_source="cot")
+            # cotizaciones read exactly as last imported are not staged, unless one came in parts
+            # and lost one: then the source is read again, whole (see _PartLeftOut)
+            for last_imported_in in (database_url(), None):
+                with suppress(_PartLeftOut), conn.transaction():
+                    conn.execute(indexing.DEFER)
+                    counts = _load(conn, path, run_id, progress, batch_rows, last_imported_in)
+                    finish_run(conn, run_id, counts, metric_source="cot")
+                    break
         except (UnreadableFile, StagingCrashed, psycopg.Error, OSError) as error:
             message = str(error).strip() or type(error).__name__
             fail_run(conn, run_id, message)
@@ -191,6 +195,11 @@ def import_cot_file(
     seconds = time.monotonic() - started
     followed = landed(counts)
     return ImportSummary(run_id=run_id, source=source, counts=counts, seconds=seconds, followed=followed)
+
+
+class _PartLeftOut(Exception):
+    """A cotización came in parts and one was left out as last imported: its other parts alone
+    would land as the whole (rare: a part can be exactly what the whole cotización was)."""
 
 
 @contextmanager
@@ -205,9 +214,15 @@ def _phase(name: str, run_id: int):
 
 
 def _load(
-    conn: psycopg.Connection, path: Path, run_id: int, progress: Progress | None, batch_rows: int
+    conn: psycopg.Connection,
+    path: Path,
+    run_id: int,
+    progress: Progress | None,
+    batch_rows: int,
+    last_imported_in: str | None,
 ) -> ImportCounts:
-    """Load batches of staged rows as a child process reads and stages them (see staging_process)."""
+    """Load batches of staged rows as a child process reads and stages them (see staging_process);
+    cotizaciones read exactly as last imported in `last_imported_in` are not staged."""
     # the staging of a month's file (~1M lines) stays in memory instead of spilling to disk
     conn.execute("SET temp_buffers = '1GB'")
     conn.execute(STAGING_DDL)
@@ -215,7 +230,7 @@ def _load(
         rejects = RejectSink(reject_spool)
         with (
             _phase("stage and dictionaries", run_id),
-            staged(path, batch_rows, progress is not None) as messages,
+            staged(path, batch_rows, progress is not None, last_imported_in) as messages,
         ):
             for message in messages:
                 if isinstance(message, StagedBatch):
@@ -226,6 +241,8 @@ def _load(
                     progress(message.rows, message.fraction)
                 else:
                     finished = message
+        if finished.unstaged_split:
+            raise _PartLeftOut(finished.split_cotizaciones)
         with _phase("quotes", run_id):
             duplicates = finished.duplicates
             if finished.split_cotizaciones:

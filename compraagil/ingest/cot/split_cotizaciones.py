@@ -34,8 +34,10 @@ WHERE s.file_index = r.file_index AND s.record = r.record
 """
 
 REBUILD_QUOTES = (
-    # a part's records say nothing of the whole: such cotizaciones are always landed
+    # a part's records say nothing of the whole: such cotizaciones are always landed, and keep no
+    # fingerprint (a part read as last imported is then never left out by the reader)
     "DELETE FROM unchanged_cotizaciones WHERE codigo = ANY(%(codigos)s)",
+    "UPDATE tenders SET cot_fingerprint = NULL WHERE codigo = ANY(%(codigos)s) AND cot_fingerprint IS NOT NULL",
     "DELETE FROM stage_quotes WHERE codigo = ANY(%(codigos)s)",
     """
 INSERT INTO stage_quotes (codigo, closing_date, unit_code, region, supplier_rut, quote_number, total, currency,

@@ -5,8 +5,10 @@ its quotes are told apart within it: `MontoTotal` is the total of a supplier's w
 repeated on each of its lines, so a supplier's lines that carry one MontoTotal are one quote, and
 a second MontoTotal is a second quote (`quote_number` 2). Lines are numbered within their quote;
 a line identical in every field to an earlier one of the same quote is a duplicate, counted and
-not staged. Staged rows are handed over in batches of whole cotizaciones, so the database can load
-one batch while the next is read.
+not staged. A cotización read exactly as last imported (its fingerprint, a digest of its records,
+is the one stored) is not staged either: re-importing a month stages only what changed. Staged
+rows are handed over in batches of whole cotizaciones, so the database can load one batch while the
+next is read.
 """
 
 import io
@@ -74,15 +76,30 @@ class Stager:
     batch: StagedBatch = field(default_factory=StagedBatch)
     cotizaciones: list[pa.Array] = field(default_factory=list)
     """The codigo of every group of rows staged, in order (small: one per cotización)."""
+    last_imported: Callable[[list[str]], dict[str, str]] | None = None
+    """The fingerprints stored for the cotizaciones asked for: those read exactly as last imported
+    are not staged (None: every cotización is staged)."""
+    unstaged: list[pa.Array] = field(default_factory=list)
+    """The codigo of every group of rows left out as exactly as last imported."""
 
     def split_cotizaciones(self) -> list[str]:
         """The cotizaciones whose rows came in more than one group (across a zip's two files, or
         scattered in one): their quotes and duplicates are only known whole, so the loader
         numbers them again once everything is staged."""
-        if not self.cotizaciones:
+        groups = self.cotizaciones + self.unstaged
+        if not groups:
             return []
-        counts = pc.value_counts(pa.chunked_array(self.cotizaciones, pa.string()))
+        counts = pc.value_counts(pa.chunked_array(groups, pa.string()))
         return counts.field("values").filter(pc.greater(counts.field("counts"), 1)).to_pylist()
+
+    def unstaged_part(self, split: list[str]) -> bool:
+        """Whether a part of a `split` cotización was left out: its other parts alone would land
+        as the whole (a part can be what a whole cotización was last time)."""
+        return bool(split and self.unstaged) and bool(
+            pc.any(
+                pc.is_in(pa.chunked_array(self.unstaged, pa.string()), pa.array(split, pa.string()))
+            ).as_py()
+        )
 
     def hand_over(self) -> None:
         """Pass on the rows staged so far (called between cotizaciones, and once at the end)."""
@@ -147,6 +164,9 @@ class Stager:
         table = table.append_column("group", group)
         digests = fingerprints(table, np.flatnonzero(starts))
         table = self._drop_duplicates(table)
+        table, digests = self._changed(table, digests)
+        if not table.num_rows:
+            return
         table = table.append_column("row", pa.array(np.arange(table.num_rows)))
         group = table.column("group")
         quotes = number_quotes(table)
@@ -232,6 +252,31 @@ class Stager:
         keep[duplicates] = False
         self.duplicates += len(duplicates)
         return table.filter(pa.array(keep))
+
+    def _changed(self, table: pa.Table, digests: pa.Array) -> tuple[pa.Table, pa.Array]:
+        """The rows and digests of the cotizaciones not read exactly as last imported (all of
+        them without `last_imported`); the others are only counted as read, and their groups
+        renumbered away."""
+        if self.last_imported is None:
+            return table, digests
+        codigos = table.column("codigo").take(pc.indices_nonzero(_shifted_differs(table.column("group"))))
+        stored = self.last_imported(codigos.to_pylist())
+        same = pa.array(
+            [
+                stored.get(codigo) == digest
+                for codigo, digest in zip(codigos.to_pylist(), digests.to_pylist(), strict=True)
+            ]
+        )
+        if not pc.any(same).as_py():
+            return table, digests
+        self.unstaged.append(codigos.filter(same))
+        kept = pc.invert(same)
+        table = table.filter(kept.take(table.column("group").combine_chunks()))
+        if not table.num_rows:
+            return table, digests.filter(kept)
+        starts = _shifted_differs(table.column("group"))
+        group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
+        return table.set_column(table.column_names.index("group"), "group", group), digests.filter(kept)
 
     def _new_suppliers(self, table: pa.Table) -> None:
         """Suppliers not seen before in this file, with the name and size of their first quote."""
