@@ -1,7 +1,8 @@
 """Price analysis latency: ≥200 product queries, cold (no cache) and warm (cached), with the plan;
 and, on a database it generates, how well the matching finds a product's quote lines among the
 generator's thousands of spellings: recall and precision of the matched lines against the
-generator's truth, for each product asked for by its first two words (as suppliers type it).
+generator's truth, for each product asked for by its first word and by its first two (as suppliers
+type it).
 
 .venv/bin/python -m bench.price_bench [--rows 1000000] [--database-url URL]
 """
@@ -97,7 +98,7 @@ def matching_quality(spelled: dict[str, str]) -> None:
         )
         print(f"{'query':<28}{'relevant':>9}{'recall':>8}{'precision':>10}{'top-50 recall':>15}{'names':>8}")
         totals = {"found": 0, "hits": 0, "relevant": 0, "old_hits": 0}
-        for query in sorted({" ".join(_key_words(conn, name)[:2]) for name in names}):
+        for query in sorted({" ".join(_key_words(conn, name)[:n]) for name in names for n in (1, 2)}):
             truth = [name for name in names if _covers(query, name)]
             found, hits, relevant, matched = _scored(conn, _covered_names(conn, query), truth)
             _, old_hits, _, _ = _scored(conn, (OLD_MATCHING, {"product": query}), truth)

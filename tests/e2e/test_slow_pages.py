@@ -1,6 +1,6 @@
 """One tab's slow query does not stall another tab; a failed query says so in Spanish and can be
 retried; a query past the web app's statement timeout (15 s) is stopped and says so. The price page
-reads `quote_lines`; the search page does not."""
+reads the priced lines (`price_lines`); the search page does not."""
 
 import time
 from contextlib import contextmanager
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 WAITING = (
     "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-    " AND query ILIKE '%quote_lines%'"
+    " AND query ILIKE '%price_lines%'"
 )
 
 
@@ -24,10 +24,10 @@ def a_product_name(product, offset: int) -> str:
 
 
 @contextmanager
-def quote_lines_locked(product):
-    """Hold an ACCESS EXCLUSIVE lock on the history's lines until the block ends."""
+def price_lines_locked(product):
+    """Hold an ACCESS EXCLUSIVE lock on the priced lines until the block ends."""
     with psycopg.connect(product.database_url) as conn:
-        conn.execute("LOCK TABLE quote_lines IN ACCESS EXCLUSIVE MODE")
+        conn.execute("LOCK TABLE price_lines IN ACCESS EXCLUSIVE MODE")
         yield conn
         conn.rollback()
 
@@ -48,7 +48,7 @@ def test_a_slow_page_does_not_stall_another_tab(product, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-CL")
     product.sign_in(context)
     slow, other = context.new_page(), context.new_page()
-    with quote_lines_locked(product) as conn:
+    with price_lines_locked(product) as conn:
         slow.goto(product.base_url + "/precios?producto=" + a_product_name(product, 11))
         waiting_queries(conn)
         started = time.monotonic()
@@ -61,7 +61,7 @@ def test_a_slow_page_does_not_stall_another_tab(product, browser):
 
 
 def test_a_failed_query_shows_a_spanish_message_and_retry_works(product, page):
-    with quote_lines_locked(product) as conn:
+    with price_lines_locked(product) as conn:
         page.goto(product.base_url + "/precios?producto=" + a_product_name(product, 13))
         for pid in waiting_queries(conn):
             conn.execute("SELECT pg_cancel_backend(%s)", (pid,))
@@ -74,7 +74,7 @@ def test_a_failed_query_shows_a_spanish_message_and_retry_works(product, page):
 
 
 def test_a_query_past_the_statement_timeout_is_stopped_and_said_in_spanish(product, page):
-    with quote_lines_locked(product) as conn:
+    with price_lines_locked(product) as conn:
         page.goto(product.base_url + "/precios?producto=" + a_product_name(product, 17))
         waiting_queries(conn)
         expect(page.locator("#page-error")).to_contain_text("tardó demasiado", timeout=40_000)

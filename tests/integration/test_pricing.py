@@ -142,3 +142,49 @@ def test_every_spelling_of_the_product_counts_and_no_other_product(tmp_path):
     welder = analyze(product="guante cuero", narrow=False)
     assert welder.matched_names == 1 and welder.all_quotes.n == 40
     assert analyze(product="lente", narrow=False).matched_names == 0
+
+
+NAMED_ALIKE = {
+    "té": ["Té en bolsitas caja 100", "TE EN BOLSITAS CJ 100 UN", "Tés surtidos en bolsitas"],
+    "pan": ["Pan de molde blanco 1 kg", "PAN AMASADO KG", "Panes de molde integral"],
+    "gas": ["Gas licuado 15 kg", "GAS LICUADO CILINDRO 45 KG"],
+    "gasa": ["Gasa estéril 10 x 10 cm", "GASAS ESTERILES 10X10", "Gassa esteril 10 x 10"],
+    "plasticina": ["Plasticina 12 colores", "PLASTICINAS 12 COLORES", "Plastisina 12 colores"],
+    "papel 100": ["Papel lustre 100 hojas", "PAPEL LUSTRE 100"],
+    "others": [
+        "Tela adhesiva 2,5 cm x 5 m", "Teclado USB español", "Pantalón de trabajo talla 42", "Tetera eléctrica",
+        "Escobillón plástico", "Papel lustre 1000 hojas",
+    ],
+}  # fmt: skip
+"""Products whose words are alike: short words, words one letter apart, words sharing a beginning,
+numbers."""
+
+
+def test_a_product_is_not_taken_for_another_whose_words_are_alike(tmp_path):
+    names = [name for group in NAMED_ALIKE.values() for name in group]
+    lines = [
+        row(
+            CodigoCotizacion=f"710-{number}-COT26", FechaCierreParaCotizar=(TODAY - timedelta(days=number + 3)).isoformat(),
+            ProductoCotizado=name, CantidadSolicitada="1", MontoTotal=str(3000 + 10 * number),
+            RUTProveedor=rut(76_300_000 + number % 3), RazonSocialProveedor=f"Almacén {number % 3} SpA",
+        )
+        for number, name in enumerate(names * 3)
+    ]  # fmt: skip
+    cot_history(tmp_path, "alike.csv", lines)
+
+    for query, product in (
+        ("té en", "té"),  # a query has three letters at least
+        ("tés", "té"),
+        ("te en bolsitas", "té"),
+        ("pan", "pan"),
+        ("panes", "pan"),
+        ("gas", "gas"),
+        ("gasa", "gasa"),
+        ("gasas", "gasa"),
+        ("plasticina", "plasticina"),
+        ("papel 100", "papel 100"),
+    ):
+        analysis = analyze(product=query, narrow=False)
+        assert analysis.matched_names == len(NAMED_ALIKE[product]), query
+        assert set(analysis.matched_products) <= {product_name(name) for name in NAMED_ALIKE[product]}, query
+        assert analysis.all_quotes.n + analysis.outliers_removed == 3 * len(NAMED_ALIKE[product]), query
