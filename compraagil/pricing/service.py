@@ -182,10 +182,10 @@ def _history_params(query: PriceQuery, today: date) -> dict:
 
 def matched(session: Session, query: PriceQuery) -> list[tuple[str, int, str]]:
     """Every product key the query covers (key, how many names share it, the plainest of them),
-    the plainest first."""
+    the most written first (the shortest name alone is often a typo that dropped a letter)."""
     session.execute(text(SIMILARITY_SETTING))
     keys, params = covered_keys(query_words(session, query.product))
-    ordered = f"SELECT key, names, plainest FROM ({keys}) k ORDER BY length(plainest), key"
+    ordered = f"SELECT key, names, plainest FROM ({keys}) k ORDER BY names DESC, length(plainest), key"
     return [tuple(row) for row in session.execute(text(ordered), params)]
 
 

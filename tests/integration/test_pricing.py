@@ -188,3 +188,28 @@ def test_a_product_is_not_taken_for_another_whose_words_are_alike(tmp_path):
         assert analysis.matched_names == len(NAMED_ALIKE[product]), query
         assert set(analysis.matched_products) <= {product_name(name) for name in NAMED_ALIKE[product]}, query
         assert analysis.all_quotes.n + analysis.outliers_removed == 3 * len(NAMED_ALIKE[product]), query
+
+
+def test_the_products_compared_are_named_by_their_most_written_spelling_first(tmp_path):
+    names = [
+        "Resma papel carta 500 hojas",
+        "RESMA PAPEL CARTA 500 H",
+        "resma papel carta",
+        "resma papel crta",
+    ]
+    lines = [
+        row(
+            CodigoCotizacion=f"720-{number}-COT26", FechaCierreParaCotizar=(TODAY - timedelta(days=number + 3)).isoformat(),
+            ProductoCotizado=name, CantidadSolicitada="1", MontoTotal=str(4000 + 10 * number),
+            RUTProveedor=rut(76_400_000 + number % 3), RazonSocialProveedor=f"Librería {number % 3} SpA",
+        )
+        for number, name in enumerate(names * 3)
+    ]  # fmt: skip
+    cot_history(tmp_path, "reams.csv", lines)
+
+    analysis = analyze(product="resma papel", narrow=False)
+
+    assert analysis.matched_names == 4
+    assert analysis.matched_products == ["resma papel carta", "resma papel crta"], (
+        "three names share the first key"
+    )
