@@ -144,6 +144,20 @@ def test_every_spelling_of_the_product_counts_and_no_other_product(tmp_path):
     assert analyze(product="lente", narrow=False).matched_names == 0
 
 
+def quoted_three_times(folder, names: list[str]) -> None:
+    """Import three quotes of each of `names` (a cotización each, closing on the last days, by one of
+    three suppliers)."""
+    lines = [
+        row(
+            CodigoCotizacion=f"710-{number}-COT26", FechaCierreParaCotizar=(TODAY - timedelta(days=number + 3)).isoformat(),
+            ProductoCotizado=name, CantidadSolicitada="1", MontoTotal=str(3000 + 10 * number),
+            RUTProveedor=rut(76_300_000 + number % 3), RazonSocialProveedor=f"Almacén {number % 3} SpA",
+        )
+        for number, name in enumerate(names * 3)
+    ]  # fmt: skip
+    cot_history(folder, "quoted.csv", lines)
+
+
 NAMED_ALIKE = {
     "té": ["Té en bolsitas caja 100", "TE EN BOLSITAS CJ 100 UN", "Tés surtidos en bolsitas"],
     "pan": ["Pan de molde blanco 1 kg", "PAN AMASADO KG", "Panes de molde integral"],
@@ -161,16 +175,7 @@ numbers."""
 
 
 def test_a_product_is_not_taken_for_another_whose_words_are_alike(tmp_path):
-    names = [name for group in NAMED_ALIKE.values() for name in group]
-    lines = [
-        row(
-            CodigoCotizacion=f"710-{number}-COT26", FechaCierreParaCotizar=(TODAY - timedelta(days=number + 3)).isoformat(),
-            ProductoCotizado=name, CantidadSolicitada="1", MontoTotal=str(3000 + 10 * number),
-            RUTProveedor=rut(76_300_000 + number % 3), RazonSocialProveedor=f"Almacén {number % 3} SpA",
-        )
-        for number, name in enumerate(names * 3)
-    ]  # fmt: skip
-    cot_history(tmp_path, "alike.csv", lines)
+    quoted_three_times(tmp_path, [name for group in NAMED_ALIKE.values() for name in group])
 
     for query, product in (
         ("té en", "té"),  # a query has three letters at least
@@ -191,21 +196,10 @@ def test_a_product_is_not_taken_for_another_whose_words_are_alike(tmp_path):
 
 
 def test_the_products_compared_are_named_by_their_most_written_spelling_first(tmp_path):
-    names = [
-        "Resma papel carta 500 hojas",
-        "RESMA PAPEL CARTA 500 H",
-        "resma papel carta",
-        "resma papel crta",
-    ]
-    lines = [
-        row(
-            CodigoCotizacion=f"720-{number}-COT26", FechaCierreParaCotizar=(TODAY - timedelta(days=number + 3)).isoformat(),
-            ProductoCotizado=name, CantidadSolicitada="1", MontoTotal=str(4000 + 10 * number),
-            RUTProveedor=rut(76_400_000 + number % 3), RazonSocialProveedor=f"Librería {number % 3} SpA",
-        )
-        for number, name in enumerate(names * 3)
-    ]  # fmt: skip
-    cot_history(tmp_path, "reams.csv", lines)
+    quoted_three_times(
+        tmp_path,
+        ["Resma papel carta 500 hojas", "RESMA PAPEL CARTA 500 H", "resma papel carta", "resma papel crta"],
+    )
 
     analysis = analyze(product="resma papel", narrow=False)
 
