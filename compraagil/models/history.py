@@ -51,23 +51,14 @@ class Product(SQLModel, table=True):
     """The dictionary of quoted product names, normalised, so history is joined by id, not text."""
 
     __tablename__ = "products"
-    __table_args__ = (
-        Index(
-            "products_folded_trgm",
-            "folded",
-            postgresql_using="gin",
-            postgresql_ops={"folded": "gin_trgm_ops"},
-        ),
-    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
-    folded: str | None = Field(default=None, sa_column=Column(Text, Computed("fold(name)", persisted=True)))
     key: str | None = Field(
         default=None, sa_column=Column(Text, Computed("product_key(fold(name))", persisted=True))
     )
-    """Its first three product words (`compraagil.pricing.matching`): the names of one key are priced together."""
-    """The name in lower case without accents (trigram-indexed: price queries match spellings on it)."""
+    """Its first three product words, folded (`compraagil.pricing.matching`): the names of one key
+    are priced together."""
 
 
 class Tender(SQLModel, table=True):

@@ -111,8 +111,8 @@ WITH upserted AS (
 )
 INSERT INTO changed_buyers SELECT unit_code FROM upserted WHERE changed;
 
--- known names are left out before inserting: a row's generated columns (folded, key) are computed
--- even when it then conflicts (two thirds of a batch's names are known: ~1 s per 1M lines)
+-- known names are left out before inserting: a row's generated key is computed even when it then
+-- conflicts (two thirds of a batch's names are known: ~1 s per 1M lines)
 INSERT INTO products (name)
 SELECT name FROM stage_products s WHERE NOT EXISTS (SELECT FROM products p WHERE p.name = s.name)
 ON CONFLICT (name) DO NOTHING;
