@@ -18,7 +18,7 @@ from compraagil.db import get_engine, session_scope
 from compraagil.ingest.synthetic import vocabulary
 from compraagil.ingest.values import fold
 from compraagil.pricing import logic
-from compraagil.pricing.matching import QUERY_WORDS, SIMILARITY_SETTING, covered_keys
+from compraagil.pricing.matching import SIMILARITY_SETTING, covered_keys, query_words
 from compraagil.pricing.service import (
     ANALYSIS_SQL,
     CHART_SAMPLE,
@@ -98,7 +98,7 @@ def matching_quality(spelled: dict[str, str]) -> None:
         )
         print(f"{'query':<28}{'relevant':>9}{'recall':>8}{'precision':>10}{'top-50 recall':>15}{'names':>8}")
         totals = {"found": 0, "hits": 0, "relevant": 0, "old_hits": 0}
-        for query in sorted({" ".join(_key_words(conn, name)[:n]) for name in names for n in (1, 2)}):
+        for query in sorted({" ".join(query_words(conn, name)[:n]) for name in names for n in (1, 2)}):
             truth = [name for name in names if _covers(query, name)]
             found, hits, relevant, matched = _scored(conn, _covered_names(conn, query), truth)
             _, old_hits, _, _ = _scored(conn, (OLD_MATCHING, {"product": query}), truth)
@@ -117,13 +117,9 @@ def matching_quality(spelled: dict[str, str]) -> None:
     )
 
 
-def _key_words(conn, text_: str) -> list[str]:
-    return conn.execute(QUERY_WORDS, {"query": text_}).scalar_one().split()
-
-
 def _covered_names(conn, query: str) -> tuple[str, dict]:
     """SQL selecting the id of every product name the query covers through its keys."""
-    keys, params = covered_keys(_key_words(conn, query))
+    keys, params = covered_keys(query_words(conn, query))
     return f"SELECT p.id FROM products p WHERE p.key IN (SELECT key FROM ({keys}) k)", params
 
 

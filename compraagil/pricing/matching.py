@@ -17,7 +17,7 @@ its words, in either grammatical number:
 - a word with digits exactly: «100» is not «1000».
 """
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 WORD_SIMILARITY = 0.45
@@ -25,8 +25,8 @@ WORD_SIMILARITY = 0.45
 «lente» inside «o su equivalente»; 0.45 keeps «parafina» from «para» (0.40) and takes «nitrlo» for
 «nitrilo» (0.50)."""
 SHORT_WORD_SIMILARITY = 0.6
-"""The index's pass for a short word (plain word similarity to its shortest singular, which takes
-«tés» for «té»: 0.67)."""
+"""The index's pass for a word matched exactly, a short word or a number (plain word similarity to
+its shortest form, which takes «tés» for «té»: 0.67)."""
 SIMILARITY_SETTING = (
     f"SET LOCAL pg_trgm.strict_word_similarity_threshold = {WORD_SIMILARITY};"
     f" SET LOCAL pg_trgm.word_similarity_threshold = {SHORT_WORD_SIMILARITY}"
@@ -39,7 +39,7 @@ below it one."""
 QUERY_WORDS = text("SELECT product_key(fold(:query))")
 
 
-def query_words(session: Session, query: str) -> list[str]:
+def query_words(session: Session | Connection, query: str) -> list[str]:
     """The words of the query's own key: the words a covered key must hold."""
     return session.execute(QUERY_WORDS, {"query": query}).scalar_one().split()
 
@@ -58,12 +58,7 @@ def short_word_forms(word: str) -> list[str] | None:
 def _word_condition(index: int, word: str) -> tuple[str, dict[str, str | int | list[str]]]:
     """The condition a key meets when it holds `word` (see the module's docstring), with its parameters."""
     name = f"word{index}"
-    if any(character.isdigit() for character in word):
-        return f"key %>> :{name} AND string_to_array(key, ' ') && CAST(:forms{index} AS text[])", {
-            name: word,
-            f"forms{index}": [word],
-        }
-    forms = short_word_forms(word)
+    forms = [word] if any(character.isdigit() for character in word) else short_word_forms(word)
     if forms is not None:
         return f"key %> :{name} AND string_to_array(key, ' ') && CAST(:forms{index} AS text[])", {
             name: min(forms, key=len),

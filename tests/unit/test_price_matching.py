@@ -24,7 +24,7 @@ def test_a_short_word_or_a_number_must_be_a_word_of_the_key_and_a_longer_word_a_
     assert "key %> :word0 AND string_to_array(key, ' ') && CAST(:forms0 AS text[])" in sql
     assert "(key %>> :word1 OR key %>> :stem1) AND EXISTS" in sql
     assert "levenshtein(rtrim(k, 's'), :stem1) <= :typos1" in sql
-    assert "key %>> :word2 AND string_to_array(key, ' ') && CAST(:forms2 AS text[])" in sql
+    assert "key %> :word2 AND string_to_array(key, ' ') && CAST(:forms2 AS text[])" in sql
 
 
 def test_a_word_of_six_letters_or_more_allows_two_edits():
