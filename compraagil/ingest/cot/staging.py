@@ -63,6 +63,11 @@ def _shifted_differs(column: pa.Array) -> pa.Array:
     return pc.fill_null(pc.not_equal(column, previous), True)
 
 
+def _group_numbers(starts: pa.Array) -> pa.Array:
+    """The number of each row's group (0, 1, …), from where each group starts."""
+    return pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
+
+
 @dataclass
 class Stager:
     """Consumes blocks of records file by file and hands batches of staged rows to `on_batch`."""
@@ -160,8 +165,7 @@ class Stager:
             return
         table = table.combine_chunks()
         starts = _shifted_differs(table.column("codigo"))
-        group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
-        table = table.append_column("group", group)
+        table = table.append_column("group", _group_numbers(starts))
         digests = fingerprints(table, np.flatnonzero(starts))
         table = self._drop_duplicates(table)
         table, digests = self._changed(table, digests)
@@ -260,12 +264,10 @@ class Stager:
         if self.last_imported is None:
             return table, digests
         codigos = table.column("codigo").take(pc.indices_nonzero(_shifted_differs(table.column("group"))))
-        stored = self.last_imported(codigos.to_pylist())
+        listed = codigos.to_pylist()
+        stored = self.last_imported(listed)
         same = pa.array(
-            [
-                stored.get(codigo) == digest
-                for codigo, digest in zip(codigos.to_pylist(), digests.to_pylist(), strict=True)
-            ]
+            [stored.get(codigo) == digest for codigo, digest in zip(listed, digests.to_pylist(), strict=True)]
         )
         if not pc.any(same).as_py():
             return table, digests
@@ -274,8 +276,7 @@ class Stager:
         table = table.filter(kept.take(table.column("group").combine_chunks()))
         if not table.num_rows:
             return table, digests.filter(kept)
-        starts = _shifted_differs(table.column("group"))
-        group = pc.subtract(pc.cumulative_sum(pc.cast(starts, pa.int32())), 1)
+        group = _group_numbers(_shifted_differs(table.column("group")))
         return table.set_column(table.column_names.index("group"), "group", group), digests.filter(kept)
 
     def _new_suppliers(self, table: pa.Table) -> None:
